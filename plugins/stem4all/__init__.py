@@ -1,0 +1,19 @@
+"""STEM4ALL Stories: the site's own logic as a Pelican plugin; only register() touches signals."""
+
+from pelican import signals
+
+from .plugin import (
+    add_generators,
+    add_reader,
+    apply_embargo,
+    prepare_settings,
+    setup_templates,
+)
+
+
+def register():
+    signals.initialized.connect(prepare_settings)
+    signals.readers_init.connect(add_reader)
+    signals.content_object_init.connect(apply_embargo)
+    signals.get_generators.connect(add_generators)
+    signals.generator_init.connect(setup_templates)

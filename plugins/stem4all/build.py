@@ -1,0 +1,96 @@
+"""Check and build in-process: report every problem at once, and swap output/ only on success."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import sys
+import tempfile
+
+from pelican import Pelican
+from pelican.settings import read_settings
+
+from .settings import apply_defaults
+from .validation import Problem, check
+
+logger = logging.getLogger(__name__)
+
+
+class _ErrorCounter(logging.Handler):
+    """Pelican logs unreadable files and skips them; for us any logged error fails the build."""
+
+    def __init__(self):
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record):
+        self.records.append(record)
+
+
+def load(settings_file: str, **overrides) -> dict:
+    settings = read_settings(settings_file, override=overrides or None)
+    apply_defaults(settings)
+    return settings
+
+
+def report(problems: list[Problem], stream=None) -> None:
+    stream = stream or sys.stderr
+    annotate = os.environ.get("GITHUB_ACTIONS") == "true"
+    for problem in problems:
+        print(problem, file=stream)
+        if annotate:
+            print(problem.annotation(), file=stream)
+    if problems:
+        noun = "problem" if len(problems) == 1 else "problems"
+        print(f"\n{len(problems)} {noun} found — fix them and run the check again.", file=stream)
+
+
+def run_check(settings: dict) -> int:
+    problems, entries = check(settings)
+    report(problems)
+    if not problems:
+        print(f"All {len(entries)} content files are valid.")
+    return 1 if problems else 0
+
+
+def build(settings: dict) -> int:
+    """Build into a fresh folder beside OUTPUT_PATH and put it in place only if all went well."""
+    problems, _ = check(settings)
+    if problems:
+        report(problems)
+        print("The site was not built; the previous output is unchanged.", file=sys.stderr)
+        return 1
+    output = os.path.abspath(settings["OUTPUT_PATH"])
+    parent = os.path.dirname(output)
+    os.makedirs(parent, exist_ok=True)
+    staging = tempfile.mkdtemp(prefix=".build-", dir=parent)
+    counter = _ErrorCounter()
+    logging.getLogger().addHandler(counter)
+    try:
+        Pelican({**settings, "OUTPUT_PATH": staging, "STEM4ALL_VALIDATE_ON_BUILD": False,
+                 "DELETE_OUTPUT_DIRECTORY": False}).run()
+    except Exception as exc:  # noqa: BLE001 - any failure must leave output/ as it was
+        counter.records.append(logging.makeLogRecord({"msg": str(exc), "levelno": logging.ERROR}))
+    finally:
+        logging.getLogger().removeHandler(counter)
+    if counter.records:
+        shutil.rmtree(staging, ignore_errors=True)
+        for record in counter.records:
+            print(f"error: {record.getMessage()}", file=sys.stderr)
+        print("The site was not built; the previous output is unchanged.", file=sys.stderr)
+        return 1
+    _swap(staging, output)
+    return 0
+
+
+def _swap(staging: str, output: str) -> None:
+    os.chmod(staging, 0o755)
+    old = None
+    if os.path.exists(output):
+        old = output + ".old"
+        shutil.rmtree(old, ignore_errors=True)
+        os.rename(output, old)
+    os.rename(staging, output)
+    if old:
+        shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,122 @@
+"""Markdown to safe HTML: links written for GitHub's preview become site links, then nh3 cleans."""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+from urllib.parse import unquote, urlsplit
+
+import markdown
+import nh3
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+ALLOWED_TAGS = {
+    "h2", "h3", "h4", "h5", "h6", "p", "br", "hr", "em", "strong", "b", "i", "s", "del", "ins",
+    "sub", "sup", "mark", "small", "abbr", "ul", "ol", "li", "dl", "dt", "dd", "a", "img",
+    "blockquote", "q", "cite", "figure", "figcaption", "table", "thead", "tbody", "tfoot", "tr",
+    "th", "td", "caption", "code", "pre", "kbd", "span",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title", "hreflang"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "abbr": {"title"},
+    "th": {"scope", "colspan", "rowspan"},
+    "td": {"colspan", "rowspan"},
+    "ol": {"start"},
+    "blockquote": {"cite"},
+}
+URL_SCHEMES = {"http", "https", "mailto"}
+EXTENSIONS = ["extra", "sane_lists", "smarty", "pymdownx.tilde"]
+
+
+@dataclass
+class Rendered:
+    html: str
+    links: list[str] = field(default_factory=list)  # content files linked, relative to content/
+    images: list[str] = field(default_factory=list)  # images shown, relative to content/
+
+
+def resolve(source: str, target: str) -> str | None:
+    """The content-relative path a relative link in `source` points to, or None if it leaves content/."""
+    if target.startswith("/"):
+        joined = posixpath.normpath(target.lstrip("/"))
+    else:
+        joined = posixpath.normpath(posixpath.join(posixpath.dirname(source), target))
+    if joined.startswith("..") or joined == ".":
+        return None
+    return joined
+
+
+class _LinkRewriter(Treeprocessor):
+    """Rewrite relative links so that what previews on GitHub also works on the site."""
+
+    def __init__(self, md, source: str, depth: int, images_dir: str, result: Rendered):
+        super().__init__(md)
+        self.source, self.depth, self.images_dir, self.result = source, depth, images_dir, result
+
+    def run(self, root):
+        for el in root.iter():
+            attr = {"a": "href", "img": "src"}.get(el.tag)
+            if attr and el.get(attr):
+                el.set(attr, self.rewrite(el.get(attr)))
+
+    def rewrite(self, url: str) -> str:
+        for prefix in ("{filename}", "{static}", "{attach}"):
+            if url.startswith(prefix):
+                url = url[len(prefix):]
+        parts = urlsplit(url)
+        if parts.scheme or parts.netloc or not parts.path:
+            return url
+        path = unquote(parts.path)
+        suffix = ("#" + parts.fragment) if parts.fragment else ""
+        up = "../" * self.depth
+        if path.endswith(".md"):
+            target = resolve(self.source, path)
+            self.result.links.append(target or path)
+            return "{filename}/" + (target or path) + suffix
+        if path.startswith("/"):
+            # Root-relative links to the site are made relative so they survive any base path.
+            target = resolve(self.source, path)
+            if target and target.startswith(self.images_dir + "/"):
+                self.result.images.append(target)
+            return up + path.lstrip("/") + suffix
+        target = resolve(self.source, path)
+        if target and target.startswith(self.images_dir + "/"):
+            self.result.images.append(target)
+            return up + target + suffix
+        return url
+
+
+class _Links(Extension):
+    def __init__(self, **kwargs):
+        self.args = kwargs
+        super().__init__()
+
+    def extendMarkdown(self, md):
+        md.treeprocessors.register(_LinkRewriter(md, **self.args), "stem4all_links", 1)
+
+
+def render(body: str, source: str, depth: int, images_dir: str = "images") -> Rendered:
+    """Render a story or profile body; `depth` is how many folders deep its page is written."""
+    result = Rendered(html="")
+    md = markdown.Markdown(
+        extensions=[*EXTENSIONS, _Links(source=source, depth=depth, images_dir=images_dir, result=result)],
+        output_format="html",
+    )
+    raw = md.convert(body)
+    result.html = sanitise(raw)
+    return result
+
+
+def sanitise(html: str) -> str:
+    # h1 is the page title; a body heading of level 1 is demoted rather than dropped.
+    html = html.replace("<h1", "<h2").replace("</h1>", "</h2>")
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )

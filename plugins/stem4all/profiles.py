@@ -1,0 +1,126 @@
+"""Champions, pillars and countries: read their files, and tie each story to them both ways."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from pelican.contents import Page
+from pelican.generators import Generator
+from pelican.utils import process_translations
+
+from . import images, listings
+from .countries import Country, resolve
+from .schema import CHAMPION, PILLAR
+from .settings import url_for
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class CountryGroup:
+    """A country page: its champions and its stories."""
+
+    country: Country
+    url: str
+    save_as: str
+    champions: list = field(default_factory=list)
+    stories: list = field(default_factory=list)
+
+    @property
+    def slug(self):
+        return self.country.slug
+
+    def name_in(self, lang):
+        return self.country.name_in(lang)
+
+
+def localise(item, lang):
+    """The version of a story or profile in `lang` if there is one, else the item itself."""
+    if getattr(item, "lang", lang) == lang:
+        return item
+    return next((t for t in getattr(item, "translations", []) if t.lang == lang), item)
+
+
+class ProfilesGenerator(Generator):
+    """Reads content/champions and content/pillars as Pelican pages and links stories to them."""
+
+    def generate_context(self):
+        for schema in (CHAMPION, PILLAR):
+            originals, translations = self.read_folder(schema)
+            self.context[schema.folder] = originals
+            self.context[f"{schema.folder}_by_slug"] = {p.slug: p for p in originals}
+            self.context[f"{schema.folder}_translations"] = translations
+        self.context["pillars"].sort(key=lambda p: (getattr(p, "order", 0), p.slug))
+        self.context["champions"].sort(key=lambda c: (c.title.casefold(), c.slug))
+        self.link_stories()
+
+    def read_folder(self, schema):
+        items = []
+        for path in self.get_files([schema.folder]):
+            item = self.readers.read_file(base_path=self.path, path=path, content_class=Page, context=self.context)
+            items.append(item)
+            self.add_source_path(item)
+        originals, translations = process_translations(items, translation_id="slug")
+        by_slug = {o.slug: o for o in originals}
+        for item in translations:
+            self.inherit(item, by_slug[item.slug])
+        for item in items:
+            item.kind = schema.kind
+            item.override_url = url_for(self.settings, schema.kind, item.slug, item.lang)
+            item.override_save_as = item.override_url + "index.html"
+            item.template = schema.kind
+        return originals, translations
+
+    @staticmethod
+    def inherit(translation, original):
+        """A translation carries only what it translates; everything else comes from the original."""
+        for key, value in original.metadata.items():
+            if key not in translation.metadata and key not in ("lang", "slug", "save_as", "url"):
+                translation.metadata[key] = value
+                setattr(translation, key, value)
+        if "summary" not in translation.metadata or not getattr(translation, "_summary", None):
+            translation._summary = getattr(original, "_summary", None)
+
+    def link_stories(self):
+        ctx = self.context
+        champions, pillars = ctx["champions_by_slug"], ctx["pillars_by_slug"]
+        ctx["story_translations"] = [t for s in ctx["articles"] for t in s.translations]
+        stories = ctx["articles"] + ctx["story_translations"]
+        countries: dict[str, CountryGroup] = {}
+
+        def group(country):
+            if country.code not in countries:
+                url = url_for(self.settings, "country", country.slug, self.settings["DEFAULT_LANG"])
+                countries[country.code] = CountryGroup(country, url, url + "index.html")
+            return countries[country.code]
+
+        for champion in ctx["champions"] + ctx["champions_translations"]:
+            champion.country = Country(resolve(champion.metadata["country"]))
+            champion.stories = []
+        for story in stories:
+            story.champions = [localise(champions[s], story.lang) for s in story.champion_slugs if s in champions]
+            story.pillars = [localise(pillars[s], story.lang) for s in story.pillar_slugs if s in pillars]
+            code = resolve(story.metadata.get("country")) if "country" in story.metadata else None
+            story.country = Country(code) if code else (story.champions[0].country if story.champions else None)
+        for story in ctx["articles"]:
+            for champion in story.champions:
+                champions[champion.slug].stories.append(story)
+            if story.country:
+                group(story.country).stories.append(story)
+        for pillar in ctx["pillars"] + ctx["pillars_translations"]:
+            pillar.stories = [s for s in ctx["articles"] if pillar.slug in s.pillar_slugs]
+        for champion in ctx["champions"]:
+            group(champion.country).champions.append(champion)
+            for t in champion.translations:
+                t.stories = champion.stories
+        ctx["countries"] = sorted(countries.values(), key=lambda g: g.country.name)
+        ctx["featured_stories"] = [s for s in ctx["articles"] if getattr(s, "featured", False)]
+
+    def generate_output(self, writer):
+        listings.write_all(self, writer)
+        ctx = self.context
+        live = ctx["articles"] + ctx["story_translations"]
+        for folder in ("champions", "pillars"):
+            live += ctx[folder] + ctx[f"{folder}_translations"]
+        images.publish(self.path, self.output_path, images.shown_by(live))

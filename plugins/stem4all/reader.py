@@ -1,0 +1,81 @@
+"""Pelican reader for our Markdown: YAML front matter read by the schema, bodies made safe."""
+
+from __future__ import annotations
+
+import html
+import os
+
+from pelican.readers import BaseReader
+from pelican.urlwrappers import Category, Tag
+from pelican.utils import SafeDatetime
+
+from . import fields, markup
+from .frontmatter import FrontMatterError, parse
+from .schema import SCHEMAS
+from .slugs import split_name
+
+
+class ContentError(Exception):
+    """Content that cannot be built; the message is `path:line: what — fix`."""
+
+
+class StoryReader(BaseReader):
+    enabled = True
+    file_extensions = ["md"]
+
+    def read(self, source_path):
+        content_root = os.path.abspath(self.settings["PATH"])
+        rel = os.path.relpath(source_path, content_root).replace(os.sep, "/")
+        folder = rel.split("/", 1)[0]
+        schema = SCHEMAS.get(folder)
+        with open(source_path, encoding="utf-8") as f:
+            text = f.read()
+        try:
+            doc = parse(text)
+        except FrontMatterError as exc:
+            raise ContentError(f"{rel}:{exc.line}: {exc.message}") from None
+        slug, lang = split_name(os.path.basename(source_path)) or (None, None)
+        default_lang = self.settings["DEFAULT_LANG"]
+        lang = lang or default_lang
+        depth = 2 if lang == default_lang else 3
+        rendered = markup.render(doc.body, rel, depth, self.settings["STEM4ALL_IMAGES_DIR"])
+        meta = dict(doc.meta)
+        out = {
+            "slug": meta.get("slug") or slug,
+            "lang": lang,
+            "kind": schema.kind if schema else "page",
+            "body_images": rendered.images,
+            "sample": bool(meta.get("sample")),
+        }
+        for key, value in meta.items():
+            if key in ("slug", "lang", "sample"):
+                continue
+            out[key] = self.convert(key, value)
+        if "name" in out:
+            out.setdefault("title", out["name"])
+        if out["kind"] == "story":
+            out["champion_slugs"] = fields.as_list(meta.get("champions", []))
+            out["pillar_slugs"] = fields.as_list(meta.get("pillars", []))
+            out.pop("champions", None)
+            out.pop("pillars", None)
+            out["template"] = "story"
+            # Pelican files every article under a category; ours are pillars, so one fixed name.
+            out["category"] = Category("stories", self.settings)
+        return rendered.html, out
+
+    def convert(self, key, value):
+        if key in ("date", "updated"):
+            parsed = fields.parse_date(value)
+            return SafeDatetime(*parsed.timetuple()[:6]) if parsed else value
+        if key in ("summary", "quote", "cover_alt", "photo_alt"):
+            # Plain text in the front matter; templates treat summary as HTML, as Pelican does.
+            return html.escape(str(value)) if key == "summary" else str(value)
+        if key == "tags":
+            return [Tag(str(t), self.settings) for t in fields.as_list(value)]
+        if key == "status":
+            return "draft" if value == "draft" else "published"
+        if key in ("co_chairs", "aliases"):
+            return fields.as_list(value)
+        if key == "video":
+            return fields.youtube_id(value)
+        return value

@@ -1,0 +1,48 @@
+"""Our settings, defaulted in one place and checked when Pelican starts."""
+
+from __future__ import annotations
+
+import os
+import time
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+DEFAULTS = {
+    "STEM4ALL_IMAGES_DIR": "images",
+    "STEM4ALL_IMAGE_MAX_BYTES": 20_000_000,
+    "STEM4ALL_IMAGE_MAX_PIXELS": 40_000_000,
+    "STEM4ALL_CHAMPION_URL": "champions/{slug}/",
+    "STEM4ALL_PILLAR_URL": "pillars/{slug}/",
+    "STEM4ALL_COUNTRY_URL": "countries/{slug}/",
+    "STEM4ALL_LANG_PREFIX": "{lang}/",
+    "STEM4ALL_LANGUAGES": {"en": "English", "ru": "Русский", "ky": "Кыргызча"},
+    "STEM4ALL_CAMPAIGN_DATE": "10-11",
+    "STEM4ALL_VALIDATE_ON_BUILD": True,
+}
+
+
+def apply_defaults(settings: dict) -> None:
+    for key, value in DEFAULTS.items():
+        settings.setdefault(key, value)
+    try:
+        ZoneInfo(settings.get("TIMEZONE", "UTC"))
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"TIMEZONE {settings.get('TIMEZONE')!r} is not a time zone name, e.g. Asia/Bishkek") from None
+    for key in ("STEM4ALL_CHAMPION_URL", "STEM4ALL_PILLAR_URL", "STEM4ALL_COUNTRY_URL"):
+        if not settings[key].endswith("/") or "{slug}" not in settings[key]:
+            raise ValueError(f"{key} must contain {{slug}} and end with '/', e.g. 'champions/{{slug}}/'")
+
+
+def now(settings: dict) -> datetime:
+    """The build's "now": SOURCE_DATE_EPOCH when set (reproducible builds), else the clock."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    seconds = int(epoch) if epoch and epoch.strip().isdigit() else time.time()
+    return datetime.fromtimestamp(seconds, ZoneInfo(settings.get("TIMEZONE", "UTC")))
+
+
+def url_for(settings: dict, kind: str, slug: str, lang: str) -> str:
+    """The URL (relative to the site) of a champion, pillar or country page in a language."""
+    url = settings[f"STEM4ALL_{kind.upper()}_URL"].format(slug=slug)
+    if lang != settings["DEFAULT_LANG"]:
+        url = settings["STEM4ALL_LANG_PREFIX"].format(lang=lang) + url
+    return url

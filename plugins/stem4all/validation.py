@@ -1,0 +1,237 @@
+"""Read every content file once and report every problem as `path:line: what — how to fix`."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from dataclasses import dataclass
+
+from babel import Locale, UnknownLocaleError
+
+from . import countries, fields, images, markup
+from .frontmatter import Document, FrontMatterError, parse
+from .schema import SCHEMAS, SUMMARY_MAX, Schema
+from .slugs import split_name
+
+NAME_WITH_SURNAME = re.compile(r"^\S+(?:\s+\S\.)?$")
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    line: int
+    message: str
+
+    def __str__(self):
+        return f"{self.path}:{self.line}: {self.message}"
+
+    def annotation(self) -> str:
+        text = self.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        return f"::error file={self.path},line={self.line},title=Story check::{text}"
+
+
+@dataclass
+class Entry:
+    """One content file: where it is, what it is, and its parsed front matter."""
+
+    rel: str  # relative to content/
+    display: str  # as shown to contributors: relative to the repository
+    schema: Schema
+    slug: str
+    lang: str
+    suffixed: bool
+    doc: Document
+
+    @property
+    def meta(self):
+        return self.doc.meta
+
+
+class Checker:
+    def __init__(self, settings: dict, root: str | None = None):
+        self.settings = settings
+        self.content = os.path.abspath(settings["PATH"])
+        self.root = os.path.abspath(root or os.getcwd())
+        self.default_lang = settings.get("DEFAULT_LANG", "en")
+        self.problems: list[Problem] = []
+        self.entries: list[Entry] = []
+
+    def display(self, rel: str) -> str:
+        return os.path.relpath(os.path.join(self.content, rel), self.root).replace(os.sep, "/")
+
+    def report(self, rel: str, line: int, message: str) -> None:
+        self.problems.append(Problem(self.display(rel), line, message))
+
+    def run(self) -> list[Problem]:
+        for folder, schema in SCHEMAS.items():
+            base = os.path.join(self.content, folder)
+            for dirpath, _, files in sorted(os.walk(base)):
+                for name in sorted(files):
+                    rel = os.path.relpath(os.path.join(dirpath, name), self.content).replace(os.sep, "/")
+                    self.read(rel, name, schema)
+        self.cross_check()
+        return sorted(self.problems, key=lambda p: (p.path, p.line))
+
+    def read(self, rel: str, name: str, schema: Schema) -> None:
+        if name.startswith(".") or not name.endswith(".md"):
+            if not name.startswith("."):
+                self.report(rel, 1, f"only Markdown (.md) files belong in content/{schema.folder}/ — "
+                            "move pictures to content/images/")
+            return
+        parts = split_name(name)
+        if parts is None or parts[0] != parts[0].lower() or not re.fullmatch(r"[a-z0-9-]+", parts[0]):
+            self.report(rel, 1, f"the file name '{name}' must be lower-case letters, digits and hyphens — "
+                        "e.g. aigerim-robotics.md (or aigerim-robotics.ru.md for Russian)")
+            return
+        slug, lang = parts
+        if lang:
+            try:
+                Locale.parse(lang)
+            except (ValueError, UnknownLocaleError):
+                self.report(rel, 1, f"'.{lang}.md' is not a language code we know — use e.g. .ru.md or .ky.md")
+                return
+        try:
+            with open(os.path.join(self.content, rel), "rb") as f:
+                raw = f.read()
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            self.report(rel, line, "this line is not UTF-8 text — save the file as UTF-8 in your editor")
+            return
+        except OSError as exc:
+            self.report(rel, 1, f"the file cannot be read ({exc.strerror}) — check its permissions")
+            return
+        try:
+            doc = parse(text)
+        except FrontMatterError as exc:
+            self.report(rel, exc.line, exc.message)
+            return
+        entry = Entry(rel, self.display(rel), schema, doc.meta.get("slug") or slug,
+                      lang or self.default_lang, bool(lang), doc)
+        self.check_fields(entry)
+        self.entries.append(entry)
+
+    def check_fields(self, e: Entry) -> None:
+        meta, schema = e.meta, e.schema
+        is_translation = e.suffixed and schema.kind != "story"
+        for key in meta:
+            if key not in schema.by_name:
+                close = difflib.get_close_matches(key, list(schema.by_name), n=1, cutoff=0.6)
+                hint = f"did you mean '{close[0]}'?" if close else "remove it or check the spelling"
+                self.report(e.rel, e.doc.line_of(key), f"unknown field '{key}' — {hint}")
+                continue
+            field = schema.by_name[key]
+            if is_translation and not field.translatable and key not in ("lang", "sample"):
+                self.report(e.rel, e.doc.line_of(key), f"'{key}' cannot be translated — "
+                            f"set it only in the original file {self.display(e.rel.split('.')[0] + '.md')}")
+                continue
+            problem = fields.check(field.kind, meta[key])
+            if problem:
+                self.report(e.rel, e.doc.line_of(key), f"'{key}' {problem}")
+            elif field.kind == "image":
+                self.check_image(e, key)
+        if not is_translation:
+            for key in schema.required:
+                if key not in meta:
+                    help_ = schema.by_name[key].help
+                    self.report(e.rel, e.doc.end_line, f"the required field '{key}' is missing — "
+                                f"add a line '{key}: …' before this line ({help_})")
+        self.check_rules(e)
+
+    def check_image(self, e: Entry, key: str) -> None:
+        s = self.settings
+        problem = images.check_source(self.content, e.meta[key], s["STEM4ALL_IMAGES_DIR"],
+                                      s["STEM4ALL_IMAGE_MAX_BYTES"], s["STEM4ALL_IMAGE_MAX_PIXELS"])
+        if problem:
+            self.report(e.rel, e.doc.line_of(key), f"'{key}': {problem}")
+
+    def check_rules(self, e: Entry) -> None:
+        meta, line = e.meta, e.doc.line_of
+        if "lang" in meta and isinstance(meta["lang"], str) and meta["lang"] != e.lang:
+            self.report(e.rel, line("lang"), f"lang is '{meta['lang']}' but the file name says '{e.lang}' — "
+                        f"make them agree (a {meta['lang']} file is named <slug>.{meta['lang']}.md)")
+        for image in ("cover", "photo"):
+            if image in meta and f"{image}_alt" not in meta:
+                self.report(e.rel, line(image), f"'{image}' needs '{image}_alt' — add a line "
+                            f"'{image}_alt:' describing the picture for readers who cannot see it")
+        summary = meta.get("summary")
+        if isinstance(summary, str) and len(summary) > SUMMARY_MAX:
+            self.report(e.rel, line("summary"), f"the summary is {len(summary)} characters, over the limit of "
+                        f"{SUMMARY_MAX} — shorten it; the story itself can say more")
+        if meta.get("minor") is True:
+            if meta.get("guardian_consent") is not True:
+                self.report(e.rel, line("minor"), "a champion under 18 needs 'guardian_consent: true' — "
+                            "publish only after a parent or guardian has agreed in writing")
+            name = meta.get("name")
+            if isinstance(name, str) and not NAME_WITH_SURNAME.match(name.strip()):
+                self.report(e.rel, line("name"), f"'{name}' looks like a full name — this repository is public, "
+                            "so a champion under 18 is named by first name and initial only, e.g. 'Malika Q.'")
+            if "photo" in meta and meta.get("guardian_consent_photo") is not True:
+                self.report(e.rel, line("photo"), "a photo of a champion under 18 needs "
+                            "'guardian_consent_photo: true' — without it, remove the photo line and "
+                            "do not add the photo to the repository")
+
+    def cross_check(self) -> None:
+        by_kind: dict[str, dict[tuple[str, str], Entry]] = {k: {} for k in ("story", "champion", "pillar")}
+        for e in self.entries:
+            key = (e.slug, e.lang)
+            seen = by_kind[e.schema.kind]
+            if key in seen:
+                self.report(e.rel, e.doc.line_of("slug"), f"{seen[key].display} already has the slug '{e.slug}' "
+                            f"in language '{e.lang}' — rename one of the files or set a different slug")
+            else:
+                seen[key] = e
+        originals = {k: {e.slug for e in v.values() if not e.suffixed} for k, v in by_kind.items()}
+        for e in self.entries:
+            if e.schema.kind != "story" and e.suffixed and (e.slug, self.default_lang) not in by_kind[e.schema.kind]:
+                self.report(e.rel, 1, f"this translation has no original — add content/{e.schema.folder}/"
+                            f"{e.slug}.md with all the required fields")
+        for e in self.entries:
+            if e.schema.kind == "story":
+                self.check_refs(e, "champions", originals["champion"])
+                self.check_refs(e, "pillars", originals["pillar"])
+            self.check_body(e)
+
+    def check_refs(self, e: Entry, key: str, known: set[str]) -> None:
+        value = e.meta.get(key)
+        if value is None or fields.check("slugs", value):
+            return
+        for slug in fields.as_list(value):
+            if slug not in known:
+                close = difflib.get_close_matches(slug, sorted(known), n=1, cutoff=0.6)
+                hint = f"did you mean '{close[0]}'?" if close else f"add content/{key}/{slug}.md first"
+                self.report(e.rel, e.doc.line_of(key), f"there is no {key[:-1]} '{slug}' — {hint}")
+
+    def check_body(self, e: Entry) -> None:
+        rendered = markup.render(e.doc.body, e.rel, depth=2, images_dir=self.settings["STEM4ALL_IMAGES_DIR"])
+        body_lines = e.doc.body.split("\n")
+
+        def line_of(fragment: str) -> int:
+            name = os.path.basename(fragment)
+            for i, text in enumerate(body_lines):
+                if name in text:
+                    return e.doc.body_line + i
+            return e.doc.body_line
+
+        for target in rendered.links:
+            if not os.path.isfile(os.path.join(self.content, target)):
+                self.report(e.rel, line_of(target), f"the link points to content/{target}, which does not exist "
+                            "— check the file name; links are relative to this file, e.g. ../champions/x.md")
+        for target in rendered.images:
+            s = self.settings
+            problem = images.check_source(self.content, target, s["STEM4ALL_IMAGES_DIR"],
+                                          s["STEM4ALL_IMAGE_MAX_BYTES"], s["STEM4ALL_IMAGE_MAX_PIXELS"])
+            if problem:
+                self.report(e.rel, line_of(target), problem)
+
+
+def check(settings: dict, root: str | None = None) -> tuple[list[Problem], list[Entry]]:
+    """Validate all content; return the problems (sorted) and the files that could be read."""
+    checker = Checker(settings, root)
+    return checker.run(), checker.entries
+
+
+def country_of(meta: dict) -> countries.Country | None:
+    code = countries.resolve(meta["country"]) if isinstance(meta.get("country"), str) else None
+    return countries.Country(code) if code else None

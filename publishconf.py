@@ -1,0 +1,18 @@
+"""Production settings: only what publishing needs differs from pelicanconf.py."""
+
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from pelicanconf import *  # noqa: E402,F403
+
+# A GitHub Pages project site: SITEURL=https://org.github.io/repo
+SITEURL = os.environ.get("SITEURL", "").rstrip("/")
+RELATIVE_URLS = False
+
+FEED_DOMAIN = SITEURL
+FEED_ALL_ATOM = "feeds/all.atom.xml"
+
+DELETE_OUTPUT_DIRECTORY = True
+LOAD_CONTENT_CACHE = False

@@ -1,0 +1,85 @@
+"""The real sample site in headless Chromium: accessible, keyboard-usable, no errors, fits a phone."""
+
+import pytest
+
+from browser import CHROMIUM_FLAGS, StaticServer, chromium_path
+from conftest import ROOT, Site
+
+pytestmark = pytest.mark.browser
+
+PAGES = ["/", "/stories/robotics-club-village-school/", "/champions/aigerim-sultanova/",
+         "/pillars/research/", "/champions/", "/pillars/", "/countries/", "/countries/kyrgyzstan/",
+         "/ru/stories/mapping-air-quality-bishkek/", "/404.html"]
+
+
+@pytest.fixture(scope="module")
+def site_url(tmp_path_factory):
+    root = tmp_path_factory.mktemp("real")
+    site = Site(root)
+    site.content = ROOT / "content"
+    assert site.build() == 0
+    with StaticServer(site.output) as server:
+        yield server.url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    path = chromium_path()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=path, args=CHROMIUM_FLAGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def phone(browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    yield context.new_page()
+    context.close()
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_has_no_accessibility_violations_and_no_console_errors(browser, site_url, path):
+    from axe_playwright_python.sync_playwright import Axe
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    response = page.goto(site_url + path)
+    assert response.status == 200
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": [
+        "wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}})
+    violations = [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in results.response["violations"]]
+    assert violations == [], violations
+    assert errors == [], errors
+    context.close()
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_fits_a_phone_without_sideways_scrolling(phone, site_url, path):
+    phone.goto(site_url + path)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_keyboard_user_reaches_the_skip_link_first_and_it_moves_focus_to_main(phone, site_url):
+    phone.goto(site_url + "/stories/robotics-club-village-school/")
+    phone.keyboard.press("Tab")
+    assert phone.evaluate("document.activeElement.className") == "s4a-skip-link"
+    assert phone.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
+    phone.keyboard.press("Enter")
+    assert phone.evaluate("document.activeElement.id") == "main"
+
+
+def test_reader_follows_a_story_to_its_champion_and_to_its_translation(phone, site_url):
+    phone.goto(site_url + "/stories/mapping-air-quality-bishkek/")
+    phone.get_by_role("link", name="Русский").click()
+    assert phone.evaluate("document.documentElement.lang") == "ru"
+    assert phone.url.endswith("/ru/stories/mapping-air-quality-bishkek/")
+    phone.go_back()
+    phone.locator(".s4a-story__byline a").first.click()
+    assert "/champions/" in phone.url
+    assert phone.locator("h1").count() == 1

@@ -1,0 +1,100 @@
+"""The commands CI and the comms team rely on: check, build, publish, scrub-images."""
+
+import os
+import subprocess
+import sys
+
+from PIL import Image
+
+from conftest import ROOT
+
+
+def run_invoke(args, cwd, env=None):
+    return subprocess.run([sys.executable, "-m", "invoke", "-r", str(ROOT), *args], cwd=cwd,
+                          capture_output=True, text=True, env={**os.environ, **(env or {})})
+
+
+def test_failed_build_leaves_previous_output_untouched(make_site):
+    s = make_site()
+    assert s.build() == 0
+    before = {f: (s.output / f).read_bytes() for f in s.files()}
+    s.write("stories/robots.md", "---\ntitle: broken\n---\n")
+    assert s.build() == 1
+    assert {f: (s.output / f).read_bytes() for f in s.files()} == before
+    assert not [p for p in s.root.iterdir() if p.name.startswith(".build-")]
+
+
+def test_build_reports_all_problems_as_path_line_message(make_site, capsys):
+    s = make_site()
+    s.write("stories/a.md", "no front matter\n")
+    s.write("stories/b.md", "---\ntitle: x\n---\n")
+    assert s.build() == 1
+    err = capsys.readouterr().err
+    assert "content/stories/a.md:1: the file does not start with a front matter block" in err
+    assert "content/stories/b.md:3: the required field 'champions' is missing" in err
+
+
+def test_github_annotations_are_printed_in_actions(make_site, capsys, monkeypatch):
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    s = make_site()
+    s.write("stories/a.md", "---\ntitel: x\n---\n")
+    assert s.build() == 1
+    assert "::error file=content/stories/a.md,line=2,title=Story check::unknown field 'titel'" in capsys.readouterr().err
+
+
+def test_invoke_check_on_the_real_content_passes_and_writes_nothing(tmp_path):
+    result = run_invoke(["check"], cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "content files are valid" in result.stdout
+    assert not (tmp_path / "output").exists()
+
+
+def test_invoke_check_exits_1_on_bad_content(make_site):
+    s = make_site()
+    s.write("stories/a.md", "---\ntitel: x\n---\n")
+    conf = s.root / "pelicanconf.py"
+    conf.write_text(f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *\n"
+                    f"PATH = {str(s.content)!r}\n")
+    result = subprocess.run([sys.executable, "-c", (
+        "import sys; sys.path.insert(0, %r); from stem4all import build as b; "
+        "raise SystemExit(b.run_check(b.load(%r)))") % (str(ROOT / "plugins"), str(conf))],
+        cwd=s.root, capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "content/stories/a.md:2: unknown field 'titel' — did you mean 'title'?" in result.stderr
+
+
+def test_build_is_byte_identical_for_the_same_content(make_site, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1760000000")
+    s = make_site()
+    assert s.build() == 0
+    first = {f: (s.output / f).read_bytes() for f in s.files()}
+    assert s.build(CACHE_CONTENT=False, LOAD_CONTENT_CACHE=False) == 0
+    assert {f: (s.output / f).read_bytes() for f in s.files()} == first
+
+
+def test_published_images_carry_no_metadata(make_site):
+    s = make_site()
+    exif = Image.Exif()
+    exif.get_ifd(0x8825)[2] = (42.0, 52.0, 0.0)
+    exif[0x0112] = 6  # rotate 90° when shown
+    Image.new("RGB", (60, 30), "red").save(s.content / "images" / "cover.jpg", exif=exif)
+    # The check refuses GPS; scrub it the way the task does, then build.
+    from stem4all.images import scrub
+
+    assert scrub(str(s.content / "images" / "cover.jpg"))
+    assert s.build() == 0
+    with Image.open(s.output / "images" / "cover.jpg") as img:
+        assert not img.getexif() and "exif" not in img.info
+        assert img.size == (30, 60), "orientation is applied before the metadata is dropped"
+
+
+def test_png_text_chunks_are_not_published(make_site):
+    from PIL import PngImagePlugin
+
+    s = make_site()
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Comment", "home address")
+    Image.new("RGB", (20, 20), "blue").save(s.content / "images" / "portrait.png", pnginfo=info)
+    assert s.build() == 0
+    with Image.open(s.output / "images" / "portrait.png") as img:
+        assert "Comment" not in img.info

@@ -1,0 +1,175 @@
+"""The built site: every page exists, links where it should, and drafts leave no trace."""
+
+import re
+
+import pytest
+
+
+def links(html: str) -> set[str]:
+    return set(re.findall(r'href="([^"]+)"', html))
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "index.html",
+        "404.html",
+        "stories/robots/index.html",
+        "stories/air/index.html",
+        "ru/stories/robots/index.html",
+        "ky/stories/code-on-phone/index.html",
+        "champions/index.html",
+        "champions/ada-test/index.html",
+        "champions/gulsen-test/index.html",
+        "champions/malika-q/index.html",
+        "ru/champions/ada-test/index.html",
+        "pillars/index.html",
+        "pillars/research/index.html",
+        "pillars/communications/index.html",
+        "ru/pillars/research/index.html",
+        "countries/index.html",
+        "countries/kyrgyzstan/index.html",
+        "countries/azerbaijan/index.html",
+        "countries/kazakhstan/index.html",
+        "tags/robotics/index.html",
+    ],
+)
+def test_every_page_is_written_with_one_main_and_one_h1(built_site, page):
+    html = built_site.page(page)
+    assert html.count("<main") == 1
+    assert len(re.findall(r"<h1[ >]", html)) == 1
+    assert 'class="s4a-skip-link" href="#main"' in html
+
+
+def test_multi_champion_multi_pillar_story_is_listed_on_each_of_their_pages(built_site):
+    for page in ("champions/ada-test/index.html", "champions/gulsen-test/index.html",
+                 "pillars/research/index.html", "pillars/communications/index.html",
+                 "countries/azerbaijan/index.html", "index.html"):
+        assert "/stories/air/" in links(built_site.page(page)), page
+
+
+def test_story_links_to_its_champions_pillars_country_and_tags(built_site):
+    found = links(built_site.page("stories/air/index.html"))
+    assert {"/champions/gulsen-test/", "/champions/ada-test/", "/pillars/research/",
+            "/pillars/communications/", "/countries/azerbaijan/"} <= found
+    assert {"/tags/robotics/", "/tags/schools/"} <= links(built_site.page("stories/robots/index.html"))
+
+
+def test_champion_page_shows_profile_and_her_stories_newest_first(built_site):
+    html = built_site.page("champions/ada-test/index.html")
+    assert "Robotics engineer" in html and "Ada builds robots" in html
+    assert 'href="/countries/kyrgyzstan/"' in html and 'href="https://example.org/lab"' in html
+    assert '<img class="s4a-avatar" src="/images/portrait.png" alt="A drawn portrait"' in html
+    assert html.index("/stories/robots/") < html.index("/stories/air/")
+
+
+def test_translations_link_to_each_other_both_ways(built_site):
+    en, ru = built_site.page("stories/robots/index.html"), built_site.page("ru/stories/robots/index.html")
+    assert 'hreflang="ru" href="/ru/stories/robots/"' in en
+    assert 'hreflang="en" href="/stories/robots/"' in ru
+    assert '<html lang="ru">' in ru and '<html lang="en">' in en
+
+
+def test_translated_champion_inherits_fields_from_the_original(built_site):
+    html = built_site.page("ru/champions/ada-test/index.html")
+    assert '<html lang="ru">' in html
+    assert "Инженер-робототехник" in html and "Ada Test" in html and "Ада строит роботов" in html
+    assert 'href="/champions/ada-test/"' in html
+
+
+def test_story_only_in_kyrgyz_is_a_story_with_a_language_label(built_site):
+    html = built_site.page("ky/stories/code-on-phone/index.html")
+    assert '<html lang="ky">' in html
+    home = built_site.page("index.html")
+    assert "/ky/stories/code-on-phone/" in home
+    assert re.search(r'class="s4a-tag s4a-tag--lang"[^>]*>Kyrgyz<', home)
+
+
+def test_pillar_page_has_description_co_chairs_join_link_and_stories(built_site):
+    html = built_site.page("pillars/research/index.html")
+    assert "The research working group gathers evidence" in html
+    assert "Test Chair" in html and 'href="https://example.org/join"' in html
+    assert {"/stories/robots/", "/stories/air/"} <= links(html)
+
+
+def test_minor_without_photo_consent_gets_initials_not_a_photo(built_site):
+    html = built_site.page("champions/malika-q/index.html")
+    assert "s4a-avatar--initials" in html and "<img class=\"s4a-avatar\"" not in html
+
+
+def test_sample_content_says_it_is_fictional(built_site):
+    assert "fictional" in built_site.page("stories/robots/index.html")
+    assert "fictional" in built_site.page("champions/ada-test/index.html")
+    assert "fictional" not in built_site.page("champions/gulsen-test/index.html")
+
+
+@pytest.mark.parametrize("secret", ["Secret draft", "secret-draft", "Embargoed", "future-embargo", "embargotag", "draft-only"])
+def test_drafts_and_future_stories_leave_no_trace(built_site, secret):
+    for rel in built_site.files():
+        assert secret not in rel
+        if rel.endswith((".html", ".xml", ".txt", ".json")):
+            assert secret not in built_site.page(rel), rel
+    assert not (built_site.output / "drafts").exists()
+
+
+def test_embargoed_story_appears_once_its_date_has_come(make_site, monkeypatch):
+    s = make_site()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "4102444800")  # 2100-01-01
+    assert s.build() == 0
+    assert "stories/future-embargo/index.html" in s.files()
+    assert "/stories/future-embargo/" in s.page("champions/gulsen-test/index.html")
+
+
+def test_only_images_shown_by_live_content_are_published(built_site):
+    images = [f for f in built_site.files() if f.startswith("images/")]
+    assert images == ["images/cover.jpg", "images/portrait.png"]
+
+
+def test_story_body_links_work_as_written_for_github(built_site):
+    html = built_site.page("stories/robots/index.html")
+    assert 'href="/stories/air/"' in html
+    assert 'href="/champions/ada-test/"' in html
+    assert 'href="../../champions/"' in html
+    assert 'src="../../images/cover.jpg"' in html
+
+
+def test_story_body_is_sanitised(built_site):
+    html = built_site.page("stories/air/index.html")
+    body = html[html.index('class="s4a-prose"'):]
+    assert "<script>alert(1)" not in body and "javascript:" not in body
+
+
+def test_every_page_carries_a_content_security_policy(built_site):
+    for rel in built_site.files():
+        if rel.endswith(".html"):
+            assert 'http-equiv="Content-Security-Policy"' in built_site.page(rel), rel
+
+
+def test_listings_paginate_with_rel_next_and_prev(make_site):
+    s = make_site()
+    assert s.build(DEFAULT_PAGINATION=1) == 0
+    first, second = s.page("index.html"), s.page("page/2/index.html")
+    assert '<link rel="next" href="/page/2/">' in first
+    assert '<link rel="prev" href="/">' in second
+    assert "champions/ada-test/page/2/index.html" in s.files()
+
+
+def test_internal_links_resolve_to_written_pages(built_site):
+    written = set(built_site.files())
+    for rel in written:
+        if not rel.endswith(".html"):
+            continue
+        for href in links(built_site.page(rel)):
+            if href.startswith("/") and not href.startswith("//"):
+                target = href.split("#")[0].lstrip("/")
+                assert target == "" or target in written or target + "index.html" in written, (rel, href)
+
+
+def test_publish_build_puts_every_link_under_the_base_path(make_site, monkeypatch):
+    s = make_site()
+    monkeypatch.setenv("SITEURL", "https://org.github.io/repo")
+    assert s.build("publishconf.py", SITEURL="https://org.github.io/repo") == 0
+    html = s.page("stories/robots/index.html")
+    for href in links(html):
+        assert not (href.startswith("/") and not href.startswith("//")), href
+    assert 'href="https://org.github.io/repo/champions/ada-test/"' in html
