@@ -68,6 +68,7 @@ THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = ["stem4all"]
 MARKDOWN = {"extensions": [], "output_format": "html5"}
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "extensions": []}
 
 # -- Caches ---------------------------------------------------------------------
 CACHE_PATH = ".cache/pelican"

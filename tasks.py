@@ -89,3 +89,60 @@ def scrub_images(c):
     for name in changed:
         print(f"cleaned {os.path.join(folder, name)}")
     print(f"{len(changed)} of the photos carried metadata; it is gone now. Commit the cleaned files.")
+
+
+def _ask(label, value, default=None):
+    """The flag's value, or else a question on the terminal (Enter takes the default)."""
+    if value:
+        return value
+    if not sys.stdin.isatty():
+        if default is not None:
+            return default
+        sys.exit(f"--{label.replace(' ', '-')} is needed (no terminal to ask on)")
+    answer = input(f"{label}{f' [{default}]' if default else ''}: ").strip()
+    return answer or default
+
+
+@task(
+    name="new-story",
+    help={
+        "title": "the headline", "champion": "her file name in content/champions/, or her full name if she is new",
+        "pillars": "comma-separated: communications, research, project-activities, opportunities-for-girls",
+        "summary": "one or two sentences", "date": "YYYY-MM-DD (default: today)",
+        "lang": "en, ru, ky … (default en)", "country": "her country, if she is new",
+        "role": "what she does, if she is new",
+    },
+)
+def new_story(c, title=None, champion=None, pillars=None, summary=None, date=None, lang=None,
+              country=None, role=None):
+    """Start a story file (and a champion profile if she is new) with every field explained."""
+    from stem4all import scaffold
+    from stem4all.settings import now
+
+    settings = _settings(DEV)
+    content = settings["PATH"]
+    title = _ask("title", title)
+    champion = _ask("champion", champion)
+    pillars = [p.strip() for p in _ask("pillars", pillars).split(",") if p.strip()]
+    summary = _ask("summary", summary, "")
+    lang = _ask("lang", lang, settings["DEFAULT_LANG"])
+    date = _ask("date", date, now(settings).strftime("%Y-%m-%d"))
+    champion_slug = scaffold.slug_for(champion)
+    created = []
+    if not os.path.exists(os.path.join(content, "champions", f"{champion_slug}.md")):
+        values = {"name": champion, "country": _ask("country", country), "role": _ask("role", role), "consent": False}
+        path = os.path.join(content, "champions", f"{champion_slug}.md")
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(scaffold.champion_file(values))
+        created.append(path)
+    slug, path = scaffold.free_path(os.path.join(content, "stories"), scaffold.slug_for(title), lang,
+                                    settings["DEFAULT_LANG"])
+    values = {"title": title, "champions": champion_slug, "pillars": pillars, "date": date,
+              "summary": summary, "consent": False}
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(scaffold.story_file(values))
+    created.append(path)
+    for p in created:
+        print(f"created {os.path.relpath(p, ROOT)}")
+    print("Write the story, set consent: true once everyone named has agreed, then run: invoke check")

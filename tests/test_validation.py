@@ -23,6 +23,10 @@ Bio.
 """
 
 
+def errors(problems):
+    return [p for p in problems if ": warning: " not in p]
+
+
 def story(extra="", **replace):
     text = STORY.format(extra=extra)
     for key, value in replace.items():
@@ -86,7 +90,7 @@ def test_bad_content_gets_a_message_at_the_right_line(make_site, rel, text, expe
 def test_not_utf8_is_reported_at_its_line(make_site):
     s = make_site()
     (s.content / "stories" / "x.md").write_bytes(STORY.format(extra="").encode() + "Bad \xe9 byte\n".encode("latin-1"))
-    assert s.check() == ["content/stories/x.md:10: this line is not UTF-8 text — save the file as UTF-8 in your editor"]
+    assert errors(s.check()) == ["content/stories/x.md:10: this line is not UTF-8 text — save the file as UTF-8 in your editor"]
 
 
 def test_all_problems_are_reported_in_one_run(make_site):
@@ -94,11 +98,29 @@ def test_all_problems_are_reported_in_one_run(make_site):
     s.write("stories/a.md", story("titel: x\n"))
     s.write("stories/b.md", story(consent="no"))
     s.write("champions/c.md", "no front matter")
-    assert len(s.check()) == 3
+    assert len(errors(s.check())) == 3
 
 
-def test_the_fixture_and_the_real_content_are_valid(make_site):
-    assert make_site().check() == []
+def test_the_fixture_has_no_errors_only_warnings_about_its_raw_html(make_site):
+    problems = make_site().check()
+    assert problems and all(": warning: " in p for p in problems)
+
+
+@pytest.mark.parametrize(
+    "body, warning",
+    [
+        ("<script>alert(1)</script>", "the <script> element and what is inside it will be removed"),
+        ('<img src="x.png" onerror="alert(1)">', "the attribute onerror= on <img> will be removed"),
+        ('<a href="javascript:alert(1)">x</a>', "the address 'javascript:alert(1)' will be removed"),
+        ('<iframe src="https://evil.example"></iframe>', "the <iframe> element and what is inside it"),
+        ('<p style="color:red">x</p>', "the attribute style= on <p> will be removed"),
+    ],
+)
+def test_check_warns_about_html_the_sanitiser_removes(make_site, body, warning):
+    s = make_site()
+    s.write("stories/x.md", story() + "\nSome text.\n\n" + body + "\n")
+    problems = s.check()
+    assert any(p.startswith("content/stories/x.md:13: warning: " + warning) for p in problems), problems
 
 
 def test_gps_in_a_source_photo_is_refused(make_site):

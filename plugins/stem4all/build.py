@@ -41,24 +41,26 @@ def report(problems: list[Problem], stream=None) -> None:
         print(problem, file=stream)
         if annotate:
             print(problem.annotation(), file=stream)
-    if problems:
-        noun = "problem" if len(problems) == 1 else "problems"
-        print(f"\n{len(problems)} {noun} found — fix them and run the check again.", file=stream)
+    errors = sum(p.level == "error" for p in problems)
+    if errors:
+        noun = "problem" if errors == 1 else "problems"
+        print(f"\n{errors} {noun} found — fix them and run the check again.", file=stream)
 
 
 def run_check(settings: dict) -> int:
     problems, entries = check(settings)
     report(problems)
-    if not problems:
+    if not any(p.level == "error" for p in problems):
         print(f"All {len(entries)} content files are valid.")
-    return 1 if problems else 0
+        return 0
+    return 1
 
 
 def build(settings: dict) -> int:
     """Build into a fresh folder beside OUTPUT_PATH and put it in place only if all went well."""
     problems, _ = check(settings)
-    if problems:
-        report(problems)
+    report(problems)
+    if any(p.level == "error" for p in problems):
         print("The site was not built; the previous output is unchanged.", file=sys.stderr)
         return 1
     output = os.path.abspath(settings["OUTPUT_PATH"])

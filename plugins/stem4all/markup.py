@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from urllib.parse import unquote, urlsplit
 
 import markdown
@@ -35,6 +36,7 @@ class Rendered:
     html: str
     links: list[str] = field(default_factory=list)  # content files linked, relative to content/
     images: list[str] = field(default_factory=list)  # images shown, relative to content/
+    removed: list[tuple[str, str]] = field(default_factory=list)  # (what, text to find it by)
 
 
 def resolve(source: str, target: str) -> str | None:
@@ -106,6 +108,7 @@ def render(body: str, source: str, depth: int, images_dir: str = "images") -> Re
     )
     raw = md.convert(body)
     result.html = sanitise(raw)
+    result.removed = _Removals.find(raw)
     return result
 
 
@@ -120,3 +123,40 @@ def sanitise(html: str) -> str:
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
+
+
+class _Removals(HTMLParser):
+    """Lists what the sanitiser will take out, so the check can tell the contributor."""
+
+    DROPPED_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "form", "template"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[str, str]] = []
+
+    @classmethod
+    def find(cls, html: str) -> list[tuple[str, str]]:
+        parser = cls()
+        parser.feed(html.replace("<h1", "<h2").replace("</h1>", "</h2>"))
+        parser.close()
+        return parser.found
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in ALLOWED_TAGS:
+            what = f"the <{tag}> element" + (" and what is inside it" if tag in self.DROPPED_WITH_CONTENT else "")
+            self.found.append((what, f"<{tag}"))
+            return
+        allowed = ALLOWED_ATTRIBUTES.get(tag, set())
+        for name, value in attrs:
+            if name not in allowed:
+                self.found.append((f"the attribute {name}= on <{tag}>", f"{name}="))
+            elif name in ("href", "src") and value and not _safe_url(value):
+                self.found.append((f"the address {value[:40]!r}", value[:40]))
+
+    def handle_comment(self, data):
+        self.found.append(("an HTML comment", "<!--"))
+
+
+def _safe_url(url: str) -> bool:
+    scheme = urlsplit(url.strip()).scheme.lower()
+    return not scheme or scheme in URL_SCHEMES or url.startswith(("{filename}", "{static}"))

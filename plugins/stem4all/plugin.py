@@ -18,8 +18,9 @@ def prepare_settings(pelican):
     settings["WITH_FUTURE_DATES"] = True
     if settings["STEM4ALL_VALIDATE_ON_BUILD"]:
         problems, _ = check(settings)
-        if problems:
-            raise ContentError("\n".join(str(p) for p in problems))
+        errors = [str(p) for p in problems if p.level == "error"]
+        if errors:
+            raise ContentError("\n".join(errors))
 
 
 def add_reader(readers):

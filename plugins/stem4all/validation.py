@@ -22,13 +22,15 @@ class Problem:
     path: str
     line: int
     message: str
+    level: str = "error"
 
     def __str__(self):
-        return f"{self.path}:{self.line}: {self.message}"
+        prefix = "warning: " if self.level == "warning" else ""
+        return f"{self.path}:{self.line}: {prefix}{self.message}"
 
     def annotation(self) -> str:
         text = self.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        return f"::error file={self.path},line={self.line},title=Story check::{text}"
+        return f"::{self.level} file={self.path},line={self.line},title=Story check::{text}"
 
 
 @dataclass
@@ -60,8 +62,8 @@ class Checker:
     def display(self, rel: str) -> str:
         return os.path.relpath(os.path.join(self.content, rel), self.root).replace(os.sep, "/")
 
-    def report(self, rel: str, line: int, message: str) -> None:
-        self.problems.append(Problem(self.display(rel), line, message))
+    def report(self, rel: str, line: int, message: str, level: str = "error") -> None:
+        self.problems.append(Problem(self.display(rel), line, message, level))
 
     def run(self) -> list[Problem]:
         for folder, schema in SCHEMAS.items():
@@ -208,11 +210,16 @@ class Checker:
         body_lines = e.doc.body.split("\n")
 
         def line_of(fragment: str) -> int:
-            name = os.path.basename(fragment)
+            name = os.path.basename(fragment) or fragment
             for i, text in enumerate(body_lines):
-                if name in text:
+                if name.lower() in text.lower():
                     return e.doc.body_line + i
             return e.doc.body_line
+
+        for what, fragment in rendered.removed:
+            self.report(e.rel, line_of(fragment), f"{what} will be removed from the page, because raw HTML "
+                        "can run code in readers' browsers — write it in Markdown; for a YouTube video "
+                        "use the video field", level="warning")
 
         for target in rendered.links:
             if not os.path.isfile(os.path.join(self.content, target)):
