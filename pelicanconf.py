@@ -32,7 +32,7 @@ PAGE_SAVE_AS = "{slug}/index.html"
 PAGE_LANG_URL = "{lang}/{slug}/"
 PAGE_LANG_SAVE_AS = "{lang}/{slug}/index.html"
 TAG_URL = "tags/{slug}/"
-TAG_SAVE_AS = "tags/{slug}/index.html"
+TAG_SAVE_AS = ""  # tag pages are written in every language by our plugin
 
 # Drafts and embargoed stories must leave no file anywhere, so nothing is written for them.
 DRAFT_URL = DRAFT_SAVE_AS = DRAFT_LANG_URL = DRAFT_LANG_SAVE_AS = ""
@@ -42,14 +42,15 @@ DRAFT_PAGE_URL = DRAFT_PAGE_SAVE_AS = DRAFT_PAGE_LANG_URL = DRAFT_PAGE_LANG_SAVE
 CATEGORY_SAVE_AS = CATEGORIES_SAVE_AS = AUTHOR_SAVE_AS = AUTHORS_SAVE_AS = ""
 TAGS_SAVE_AS = ARCHIVES_SAVE_AS = YEAR_ARCHIVE_SAVE_AS = MONTH_ARCHIVE_SAVE_AS = ""
 DAY_ARCHIVE_SAVE_AS = ""
-DIRECT_TEMPLATES = ["index", "404"]
-INDEX_URL = ""
+# Home and the listings are written in every language by our plugin; Pelican writes the 404 page.
+DIRECT_TEMPLATES = ["404"]
 globals()["404_SAVE_AS"] = "404.html"
 
 # -- Listings -----------------------------------------------------------------
 DEFAULT_PAGINATION = 24
 PAGINATED_TEMPLATES = {
     "index": None, "tag": None, "champion": None, "pillar": None, "country": None, "champions": None,
+    "pillars": None, "countries": None,
 }
 PAGINATION_PATTERNS = (
     (1, "{url}", "{save_as}"),

@@ -173,3 +173,33 @@ def test_publish_build_puts_every_link_under_the_base_path(make_site, monkeypatc
     for href in links(html):
         assert not (href.startswith("/") and not href.startswith("//")), href
     assert 'href="https://org.github.io/repo/champions/ada-test/"' in html
+
+
+@pytest.mark.parametrize("lang", ["ru", "ky"])
+def test_every_listing_is_written_in_each_interface_language(built_site, lang):
+    for path in ("", "champions/", "pillars/", "countries/", "countries/kyrgyzstan/", "tags/robotics/",
+                 "champions/gulsen-test/", "pillars/communications/"):
+        html = built_site.page(f"{lang}/{path}index.html")
+        assert f'<html lang="{lang}">' in html, path
+        assert f'href="/{lang}/champions/"' in html, "navigation stays in the reader's language"
+
+
+def test_listing_in_russian_shows_the_russian_version_and_labels_the_rest(built_site):
+    html = built_site.page("ru/index.html")
+    assert 'href="/ru/stories/robots/"' in html and 'href="/stories/robots/"' not in html
+    assert 'href="/stories/air/"' in html
+    assert re.search(r'class="s4a-tag s4a-tag--lang"[^>]*>Английский<', html)
+
+
+def test_untranslated_profile_in_another_interface_keeps_its_own_language(built_site):
+    html = built_site.page("ru/champions/gulsen-test/index.html")
+    assert '<article class="s4a-profile" lang="en">' in html
+    assert '<link rel="canonical"' in html
+
+
+def test_language_switcher_leads_to_the_same_page_or_the_translation(built_site):
+    listing = built_site.page("champions/index.html")
+    assert 'href="/ru/champions/" hreflang="ru"' in listing and 'href="/ky/champions/" hreflang="ky"' in listing
+    story = built_site.page("stories/robots/index.html")
+    assert 'href="/ru/stories/robots/" hreflang="ru"' in story
+    assert 'href="/ky/" hreflang="ky"' in story, "no Kyrgyz version: the switcher leads to the Kyrgyz home"

@@ -37,6 +37,7 @@ def suggest(value: str) -> str | None:
 @dataclass(frozen=True)
 class Country:
     code: str
+    kind = "country"
 
     @property
     def slug(self) -> str:

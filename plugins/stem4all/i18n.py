@@ -40,6 +40,13 @@ def ngettext(ctx, singular, plural, n):
     return catalog(page_lang(ctx)).ungettext(singular, plural, n)
 
 
+def localise(item, lang):
+    """The version of a story or profile in `lang` if there is one, else the item itself."""
+    if getattr(item, "lang", lang) == lang:
+        return item
+    return next((t for t in getattr(item, "translations", []) if t.lang == lang), item)
+
+
 def language_name(code: str, in_lang: str) -> str:
     """'ru' -> 'Russian' for an English page, 'русский' for a Russian one."""
     try:

@@ -1,36 +1,38 @@
-"""Write the pages that list stories: champions, pillars, countries, and their indexes."""
+"""Write every page that lists stories, once per interface language: home, champions, pillars, countries, tags."""
 
 from __future__ import annotations
 
-def _in_lang(stories, lang):
-    from .profiles import localise
-
-    return [localise(s, lang) for s in stories]
+from .i18n import localise
+from .settings import lang_prefix
 
 
 def write_all(generator, writer):
     ctx, settings = generator.context, generator.settings
-    default = settings["DEFAULT_LANG"]
-    write = generator.get_template
+    languages = list(settings["STEM4ALL_LANGUAGES"])
 
-    def page(save_as, url, template, lang, stories, **kwargs):
+    def write(path, template, lang, stories=None, paginate="articles", items=None, **kwargs):
+        """Write `path` (without the language prefix) in `lang`; lists are paginated."""
+        url = lang_prefix(settings, lang) + path
+        paginated = {paginate: items if items is not None else [localise(s, lang) for s in stories or []]}
         writer.write_file(
-            save_as, write(template), ctx, paginated={"articles": _in_lang(stories, lang)},
-            template_name=template, url=url, page_lang=lang, relative_urls=settings["RELATIVE_URLS"], **kwargs,
+            url + "index.html", generator.get_template(template), ctx, paginated=paginated,
+            template_name=template, url=url, page_lang=lang, page_path=path,
+            relative_urls=settings["RELATIVE_URLS"], **kwargs,
         )
 
-    for kind in ("champion", "pillar"):
-        folder = kind + "s"
-        for item in ctx[folder] + ctx[f"{folder}_translations"]:
-            page(item.save_as, item.url, kind, item.lang, item.stories, page=item, **{kind: item})
-        writer.write_file(
-            f"{folder}/index.html", write(folder), ctx, paginated={folder: ctx[folder]},
-            template_name=folder, url=f"{folder}/", page_lang=default,
-            relative_urls=settings["RELATIVE_URLS"],
-        )
-    for group in ctx["countries"]:
-        page(group.save_as, group.url, "country", default, group.stories, country=group)
-    writer.write_file(
-        "countries/index.html", write("countries"), ctx, template_name="countries",
-        url="countries/", page_lang=default, relative_urls=settings["RELATIVE_URLS"],
-    )
+    for lang in languages:
+        write("", "index", lang, ctx["articles"])
+        write("champions/", "champions", lang, paginate="champions", items=ctx["champions"])
+        write("pillars/", "pillars", lang, paginate="pillars", items=ctx["pillars"])
+        write("countries/", "countries", lang, paginate="countries", items=ctx["countries"])
+        for kind in ("champion", "pillar"):
+            for original in ctx[kind + "s"]:
+                item = localise(original, lang)
+                path = settings[f"STEM4ALL_{kind.upper()}_URL"].format(slug=original.slug)
+                write(path, kind, lang, original.stories, page=item, **{kind: item})
+        for group in ctx["countries"]:
+            write(settings["STEM4ALL_COUNTRY_URL"].format(slug=group.slug), "country", lang, group.stories,
+                  country=group)
+        for tag, stories in sorted(ctx["tags"], key=lambda pair: pair[0].slug):
+            newest_first = sorted(stories, key=lambda s: (s.date, s.slug), reverse=True)
+            write(settings["STEM4ALL_TAG_URL"].format(slug=tag.slug), "tag", lang, newest_first, tag=tag)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import functools
+
 from pelican.contents import Article
+from pelican.urlwrappers import Tag
 
 from . import i18n
-from .profiles import ProfilesGenerator, localise
+from .i18n import localise
+from .profiles import ProfilesGenerator
 from .reader import ContentError, StoryReader
-from .settings import apply_defaults, now, url_for
+from .settings import apply_defaults, lang_prefix, now, url_for
 from .validation import check
 
 
@@ -42,4 +46,15 @@ def setup_templates(generator):
     i18n.install(env)
     env.filters["in_lang"] = localise
     env.filters["initials"] = lambda name: "".join(w[0] for w in str(name).split()[:2]).upper()
-    env.globals["country_url"] = lambda country: url_for(settings, "country", country.slug, settings["DEFAULT_LANG"])
+    env.globals["url_in"] = functools.partial(url_in, settings)
+    env.globals["prefix"] = functools.partial(lang_prefix, settings)
+
+
+def url_in(settings, item, lang):
+    """The URL of a story, champion, pillar, country or tag page in the reader's language."""
+    if isinstance(item, Tag):
+        return url_for(settings, "tag", item.slug, lang)
+    kind = getattr(item, "kind", None)
+    if kind in ("champion", "pillar", "country"):
+        return url_for(settings, kind, item.slug, lang)
+    return localise(item, lang).url

@@ -10,6 +10,7 @@ from pelican.generators import Generator
 from pelican.utils import process_translations
 
 from . import images, listings
+from .i18n import localise
 from .countries import Country, resolve
 from .schema import CHAMPION, PILLAR
 from .settings import url_for
@@ -27,19 +28,14 @@ class CountryGroup:
     champions: list = field(default_factory=list)
     stories: list = field(default_factory=list)
 
+    kind = "country"
+
     @property
     def slug(self):
         return self.country.slug
 
     def name_in(self, lang):
         return self.country.name_in(lang)
-
-
-def localise(item, lang):
-    """The version of a story or profile in `lang` if there is one, else the item itself."""
-    if getattr(item, "lang", lang) == lang:
-        return item
-    return next((t for t in getattr(item, "translations", []) if t.lang == lang), item)
 
 
 class ProfilesGenerator(Generator):

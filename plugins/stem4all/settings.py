@@ -14,6 +14,7 @@ DEFAULTS = {
     "STEM4ALL_CHAMPION_URL": "champions/{slug}/",
     "STEM4ALL_PILLAR_URL": "pillars/{slug}/",
     "STEM4ALL_COUNTRY_URL": "countries/{slug}/",
+    "STEM4ALL_TAG_URL": "tags/{slug}/",
     "STEM4ALL_LANG_PREFIX": "{lang}/",
     "STEM4ALL_LANGUAGES": {"en": "English", "ru": "Русский", "ky": "Кыргызча"},
     "STEM4ALL_CAMPAIGN_DATE": "10-11",
@@ -40,9 +41,11 @@ def now(settings: dict) -> datetime:
     return datetime.fromtimestamp(seconds, ZoneInfo(settings.get("TIMEZONE", "UTC")))
 
 
+def lang_prefix(settings: dict, lang: str) -> str:
+    """'' for the default language, 'ru/' for Russian: where that language's pages live."""
+    return "" if lang == settings["DEFAULT_LANG"] else settings["STEM4ALL_LANG_PREFIX"].format(lang=lang)
+
+
 def url_for(settings: dict, kind: str, slug: str, lang: str) -> str:
-    """The URL (relative to the site) of a champion, pillar or country page in a language."""
-    url = settings[f"STEM4ALL_{kind.upper()}_URL"].format(slug=slug)
-    if lang != settings["DEFAULT_LANG"]:
-        url = settings["STEM4ALL_LANG_PREFIX"].format(lang=lang) + url
-    return url
+    """The URL (relative to the site) of a champion, pillar, country or tag page in a language."""
+    return lang_prefix(settings, lang) + settings[f"STEM4ALL_{kind.upper()}_URL"].format(slug=slug)
