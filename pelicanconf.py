@@ -15,7 +15,7 @@ DEFAULT_LANG = "en"
 # -- Content ----------------------------------------------------------------
 PATH = "content"
 ARTICLE_PATHS = ["stories"]
-PAGE_PATHS = ["pages"]
+PAGE_PATHS = []  # content/pages is read by our plugin, like champions and pillars
 STATIC_PATHS = []
 ARTICLE_TRANSLATION_ID = "slug"
 PAGE_TRANSLATION_ID = "slug"
@@ -50,7 +50,7 @@ globals()["404_SAVE_AS"] = "404.html"
 DEFAULT_PAGINATION = 24
 PAGINATED_TEMPLATES = {
     "index": None, "tag": None, "champion": None, "pillar": None, "country": None, "champions": None,
-    "pillars": None, "countries": None,
+    "pillars": None, "countries": None, "campaign": None,
 }
 PAGINATION_PATTERNS = (
     (1, "{url}", "{save_as}"),
@@ -69,7 +69,8 @@ THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = ["stem4all"]
 MARKDOWN = {"extensions": [], "output_format": "html5"}
-JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "extensions": []}
+# Autoescape: titles, names and every front-matter value are untrusted text.
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "extensions": [], "autoescape": True}
 
 # -- Caches ---------------------------------------------------------------------
 CACHE_PATH = ".cache/pelican"

@@ -146,3 +146,12 @@ def new_story(c, title=None, champion=None, pillars=None, summary=None, date=Non
     for p in created:
         print(f"created {os.path.relpath(p, ROOT)}")
     print("Write the story, set consent: true once everyone named has agreed, then run: invoke check")
+
+
+@task
+def translations(c):
+    """Update theme/locale/<lang>.po from the templates and say how many strings each lacks."""
+    from stem4all.catalogs import update
+
+    for lang, missing in update(_settings(DEV)).items():
+        print(f"{lang}: {missing} strings to translate" if missing else f"{lang}: complete")

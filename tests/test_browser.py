@@ -76,7 +76,7 @@ def test_keyboard_user_reaches_the_skip_link_first_and_it_moves_focus_to_main(ph
 
 def test_reader_follows_a_story_to_its_champion_and_to_its_translation(phone, site_url):
     phone.goto(site_url + "/stories/mapping-air-quality-bishkek/")
-    phone.get_by_role("link", name="Русский").click()
+    phone.get_by_role("navigation", name="Language").get_by_role("link", name="Русский").click()
     assert phone.evaluate("document.documentElement.lang") == "ru"
     assert phone.url.endswith("/ru/stories/mapping-air-quality-bishkek/")
     phone.go_back()

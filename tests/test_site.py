@@ -203,3 +203,36 @@ def test_language_switcher_leads_to_the_same_page_or_the_translation(built_site)
     story = built_site.page("stories/robots/index.html")
     assert 'href="/ru/stories/robots/" hreflang="ru"' in story
     assert 'href="/ky/" hreflang="ky"' in story, "no Kyrgyz version: the switcher leads to the Kyrgyz home"
+
+
+def test_campaign_page_shows_featured_stories_and_the_date(built_site):
+    html = built_site.page("day-of-the-girl/index.html")
+    assert "/stories/robots/" in html and "/stories/air/" not in html
+    assert re.search(r'<time datetime="\d{4}-10-11">', html)
+    assert 'href="/ru/stories/robots/"' in built_site.page("ru/day-of-the-girl/index.html")
+
+
+def test_join_page_lists_the_working_groups_with_co_chairs_and_join_links(built_site):
+    html = built_site.page("join/index.html")
+    assert "Write to the coordinator" in html
+    assert "Test Chair" in html and 'href="https://example.org/join"' in html
+    assert 'href="/pillars/research/"' in html and 'href="/pillars/communications/"' in html
+    assert "Присоединяйтесь" in built_site.page("ru/join/index.html")
+
+
+@pytest.mark.parametrize("epoch, leads", [("1760140800", True), ("1769904000", False)])  # 2025-10-11 / 2026-02-01
+def test_home_leads_with_the_campaign_while_it_runs(make_site, monkeypatch, epoch, leads):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    s = make_site()
+    assert s.build() == 0
+    html = s.page("index.html")
+    assert (html.index('id="featured-heading"') < html.index('id="latest-heading"')) is leads
+
+
+def test_titles_and_names_are_escaped(make_site):
+    s = make_site()
+    text = (s.content / "stories" / "robots.md").read_text()
+    s.write("stories/robots.md", text.replace("title: Robots in the village", 'title: "<script>alert(1)</script> Robots"'))
+    assert s.build() == 0
+    html = s.page("stories/robots/index.html")
+    assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; Robots" in html

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 from functools import lru_cache
 
@@ -10,13 +11,32 @@ from babel.dates import format_date
 from babel.support import NullTranslations, Translations
 from jinja2 import pass_context
 
-LOCALE_DIR = os.path.join(os.path.dirname(__file__), "locale")
-DOMAIN = "messages"
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+EXTRACT_OPTIONS = {"extensions": "jinja2.ext.i18n", "trim_blocks": "true", "lstrip_blocks": "true"}
+
+
+def catalog_path(settings: dict, lang: str) -> str:
+    return os.path.join(settings["STEM4ALL_LOCALE_DIR"], f"{lang}.po")
 
 
 @lru_cache(maxsize=None)
-def catalog(lang: str) -> NullTranslations:
-    return Translations.load(LOCALE_DIR, [lang], DOMAIN)
+def _load(path: str, mtime: float) -> NullTranslations:
+    with open(path, "rb") as f:
+        catalog = read_po(f)
+    buffer = io.BytesIO()
+    # Compiled in memory from the .po text, so no binary .mo file lives in the repository.
+    write_mo(buffer, catalog, use_fuzzy=False)
+    buffer.seek(0)
+    return Translations(buffer)
+
+
+def catalog(settings: dict, lang: str) -> NullTranslations:
+    path = catalog_path(settings, lang)
+    if not os.path.exists(path):
+        return NullTranslations()
+    return _load(path, os.path.getmtime(path))
 
 
 def page_lang(ctx) -> str:
@@ -32,12 +52,12 @@ def page_lang(ctx) -> str:
 
 @pass_context
 def gettext(ctx, message):
-    return catalog(page_lang(ctx)).ugettext(message)
+    return catalog(ctx, page_lang(ctx)).ugettext(message)
 
 
 @pass_context
 def ngettext(ctx, singular, plural, n):
-    return catalog(page_lang(ctx)).ungettext(singular, plural, n)
+    return catalog(ctx, page_lang(ctx)).ungettext(singular, plural, n)
 
 
 def localise(item, lang):

@@ -25,11 +25,12 @@ def write_all(generator, writer):
         write("champions/", "champions", lang, paginate="champions", items=ctx["champions"])
         write("pillars/", "pillars", lang, paginate="pillars", items=ctx["pillars"])
         write("countries/", "countries", lang, paginate="countries", items=ctx["countries"])
-        for kind in ("champion", "pillar"):
+        for kind in ("champion", "pillar", "page"):
             for original in ctx[kind + "s"]:
                 item = localise(original, lang)
                 path = settings[f"STEM4ALL_{kind.upper()}_URL"].format(slug=original.slug)
-                write(path, kind, lang, original.stories, page=item, **{kind: item})
+                stories = ctx["featured_stories"] if original.template == "campaign" else getattr(original, "stories", [])
+                write(path, original.template, lang, stories, **{"page": item, kind: item})
         for group in ctx["countries"]:
             write(settings["STEM4ALL_COUNTRY_URL"].format(slug=group.slug), "country", lang, group.stories,
                   country=group)

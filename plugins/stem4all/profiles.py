@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import logging
 from dataclasses import dataclass, field
 
@@ -9,10 +11,10 @@ from pelican.contents import Page
 from pelican.generators import Generator
 from pelican.utils import process_translations
 
-from . import images, listings
+from . import campaign, images, listings
 from .i18n import localise
 from .countries import Country, resolve
-from .schema import CHAMPION, PILLAR
+from .schema import CHAMPION, PAGE, PILLAR
 from .settings import url_for
 
 logger = logging.getLogger(__name__)
@@ -38,11 +40,22 @@ class CountryGroup:
         return self.country.name_in(lang)
 
 
+def pillar_style(pillars) -> tuple[str, str]:
+    """Each working group's colour as a CSS rule, and its hash for the Content-Security-Policy.
+
+    An inline <style> allowed by its hash keeps the policy strict (no 'unsafe-inline') and costs
+    no extra request."""
+    css = "".join(f".s4a-pillar--{p.slug}{{--s4a-pillar:{p.color};--s4a-chip:{p.color}}}"
+                  for p in pillars if getattr(p, "color", None))
+    digest = base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()
+    return css, f"'sha256-{digest}'"
+
+
 class ProfilesGenerator(Generator):
     """Reads content/champions and content/pillars as Pelican pages and links stories to them."""
 
     def generate_context(self):
-        for schema in (CHAMPION, PILLAR):
+        for schema in (CHAMPION, PILLAR, PAGE):
             originals, translations = self.read_folder(schema)
             self.context[schema.folder] = originals
             self.context[f"{schema.folder}_by_slug"] = {p.slug: p for p in originals}
@@ -65,7 +78,8 @@ class ProfilesGenerator(Generator):
             item.kind = schema.kind
             item.override_url = url_for(self.settings, schema.kind, item.slug, item.lang)
             item.override_save_as = item.override_url + "index.html"
-            item.template = schema.kind
+            item.template = self.settings["STEM4ALL_PAGE_TEMPLATES"].get(item.slug, "page") if schema is PAGE \
+                else schema.kind
         return originals, translations
 
     @staticmethod
@@ -112,11 +126,13 @@ class ProfilesGenerator(Generator):
                 t.stories = champion.stories
         ctx["countries"] = sorted(countries.values(), key=lambda g: g.country.name)
         ctx["featured_stories"] = [s for s in ctx["articles"] if getattr(s, "featured", False)]
+        ctx["campaign"] = campaign.current(self.settings)
+        ctx["pillar_style"], ctx["pillar_style_hash"] = pillar_style(ctx["pillars"])
 
     def generate_output(self, writer):
         listings.write_all(self, writer)
         ctx = self.context
         live = ctx["articles"] + ctx["story_translations"]
-        for folder in ("champions", "pillars"):
+        for folder in ("champions", "pillars", "pages"):
             live += ctx[folder] + ctx[f"{folder}_translations"]
         images.publish(self.path, self.output_path, images.shown_by(live))

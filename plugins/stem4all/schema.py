@@ -100,5 +100,17 @@ PILLAR = Schema(
     ),
 )
 
-SCHEMAS = {s.folder: s for s in (STORY, CHAMPION, PILLAR)}
+PAGE = Schema(
+    kind="page",
+    folder="pages",
+    body="The text of the page, in Markdown.",
+    fields=(
+        Field("title", "text", True, "The heading of the page.", True),
+        Field("summary", "plain", False, "One sentence for link previews and search engines.", True),
+        Field("lang", "lang", False, "Language code; must agree with the file name."),
+        Field("slug", "slug", False, "The address of the page; defaults to the file name."),
+    ),
+)
+
+SCHEMAS = {s.folder: s for s in (STORY, CHAMPION, PILLAR, PAGE)}
 SUMMARY_MAX = 300

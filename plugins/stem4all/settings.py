@@ -15,6 +15,12 @@ DEFAULTS = {
     "STEM4ALL_PILLAR_URL": "pillars/{slug}/",
     "STEM4ALL_COUNTRY_URL": "countries/{slug}/",
     "STEM4ALL_TAG_URL": "tags/{slug}/",
+    "STEM4ALL_PAGE_URL": "{slug}/",
+    # Pages whose slug has a template of its own; any other page uses page.html.
+    "STEM4ALL_PAGE_TEMPLATES": {"join": "join", "day-of-the-girl": "campaign"},
+    # The campaign leads the home page from its start to its end each year (month-day).
+    "STEM4ALL_CAMPAIGN_START": "09-20",
+    "STEM4ALL_CAMPAIGN_END": "10-31",
     "STEM4ALL_LANG_PREFIX": "{lang}/",
     "STEM4ALL_LANGUAGES": {"en": "English", "ru": "Русский", "ky": "Кыргызча"},
     "STEM4ALL_CAMPAIGN_DATE": "10-11",
@@ -25,11 +31,13 @@ DEFAULTS = {
 def apply_defaults(settings: dict) -> None:
     for key, value in DEFAULTS.items():
         settings.setdefault(key, value)
+    # The interface catalogs travel with the theme: adding a language is one <lang>.po there.
+    settings.setdefault("STEM4ALL_LOCALE_DIR", os.path.join(settings.get("THEME", "theme"), "locale"))
     try:
         ZoneInfo(settings.get("TIMEZONE", "UTC"))
     except (ZoneInfoNotFoundError, ValueError):
         raise ValueError(f"TIMEZONE {settings.get('TIMEZONE')!r} is not a time zone name, e.g. Asia/Bishkek") from None
-    for key in ("STEM4ALL_CHAMPION_URL", "STEM4ALL_PILLAR_URL", "STEM4ALL_COUNTRY_URL"):
+    for key in ("STEM4ALL_CHAMPION_URL", "STEM4ALL_PILLAR_URL", "STEM4ALL_COUNTRY_URL", "STEM4ALL_PAGE_URL"):
         if not settings[key].endswith("/") or "{slug}" not in settings[key]:
             raise ValueError(f"{key} must contain {{slug}} and end with '/', e.g. 'champions/{{slug}}/'")
 

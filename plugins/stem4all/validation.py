@@ -175,7 +175,7 @@ class Checker:
                             "do not add the photo to the repository")
 
     def cross_check(self) -> None:
-        by_kind: dict[str, dict[tuple[str, str], Entry]] = {k: {} for k in ("story", "champion", "pillar")}
+        by_kind: dict[str, dict[tuple[str, str], Entry]] = {s.kind: {} for s in SCHEMAS.values()}
         for e in self.entries:
             key = (e.slug, e.lang)
             seen = by_kind[e.schema.kind]
