@@ -1,5 +1,7 @@
 """The real sample site in headless Chromium: accessible, keyboard-usable, no errors, fits a phone."""
 
+import re
+
 import pytest
 
 from browser import CHROMIUM_FLAGS, StaticServer, chromium_path
@@ -7,7 +9,7 @@ from conftest import ROOT, Site
 
 pytestmark = pytest.mark.browser
 
-PAGES = ["/", "/stories/robotics-club-village-school/", "/champions/aigerim-sultanova/",
+PAGES = ["/", "/search/", "/ru/search/", "/join/", "/day-of-the-girl/", "/stories/robotics-club-village-school/", "/champions/aigerim-sultanova/",
          "/pillars/research/", "/champions/", "/pillars/", "/countries/", "/countries/kyrgyzstan/",
          "/ru/stories/mapping-air-quality-bishkek/", "/404.html"]
 
@@ -83,3 +85,41 @@ def test_reader_follows_a_story_to_its_champion_and_to_its_translation(phone, si
     phone.locator(".s4a-story__byline a").first.click()
     assert "/champions/" in phone.url
     assert phone.locator("h1").count() == 1
+
+
+def _search(page, url, words):
+    page.goto(url)
+    page.get_by_label(re.compile("Words to look for|Слова|Издөө|Сөз", re.I)).first.fill(words)
+    page.locator(".s4a-search__result").first.wait_for(timeout=10000)
+    return page.locator(".s4a-search__link").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+
+
+def test_search_finds_an_english_word(phone, site_url):
+    hrefs = _search(phone, site_url + "/search/", "robotics")
+    assert "/stories/robotics-club-village-school/" in hrefs
+    assert all("/champions/" not in h and h != "/" for h in hrefs), "only stories are indexed"
+
+
+def test_search_finds_a_cyrillic_word_in_the_russian_index(phone, site_url):
+    hrefs = _search(phone, site_url + "/ru/search/", "любопытство")
+    assert "/ru/stories/night-shift-in-the-biotech-lab/" in hrefs
+
+
+def test_search_filters_by_working_group(phone, site_url):
+    unfiltered = _search(phone, site_url + "/search/", "girls")
+    assert "/stories/robotics-club-village-school/" in unfiltered
+    phone.locator("select[data-filter=pillars]").select_option(label="Research")
+    phone.locator('.s4a-search__link[href="/stories/robotics-club-village-school/"]').wait_for(state="detached")
+    hrefs = phone.locator(".s4a-search__link").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert "/stories/where-the-pipeline-leaks/" in hrefs
+    assert "/stories/robotics-club-village-school/" not in hrefs
+
+
+def test_search_page_without_javascript_says_so_and_links_to_listings(browser, site_url):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site_url + "/search/")
+    assert page.locator(".s4a-notice", has_text="Search needs JavaScript").is_visible()
+    assert page.locator(".s4a-search a[href='/champions/']").is_visible()
+    assert not page.locator(".s4a-search__form").is_visible()
+    context.close()

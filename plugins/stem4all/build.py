@@ -11,6 +11,7 @@ import tempfile
 from pelican import Pelican
 from pelican.settings import read_settings
 
+from . import search
 from .settings import apply_defaults
 from .validation import Problem, check
 
@@ -76,6 +77,11 @@ def build(settings: dict) -> int:
         counter.records.append(logging.makeLogRecord({"msg": str(exc), "levelno": logging.ERROR}))
     finally:
         logging.getLogger().removeHandler(counter)
+    if not counter.records and settings.get("STEM4ALL_SEARCH"):
+        try:
+            search.index(staging)
+        except search.SearchIndexError as exc:
+            counter.records.append(logging.makeLogRecord({"msg": str(exc), "levelno": logging.ERROR}))
     if counter.records:
         shutil.rmtree(staging, ignore_errors=True)
         for record in counter.records:

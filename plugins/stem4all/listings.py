@@ -25,6 +25,8 @@ def write_all(generator, writer):
         write("champions/", "champions", lang, paginate="champions", items=ctx["champions"])
         write("pillars/", "pillars", lang, paginate="pillars", items=ctx["pillars"])
         write("countries/", "countries", lang, paginate="countries", items=ctx["countries"])
+        if settings["STEM4ALL_SEARCH"]:
+            write("search/", "search", lang)
         for kind in ("champion", "pillar", "page"):
             for original in ctx[kind + "s"]:
                 item = localise(original, lang)

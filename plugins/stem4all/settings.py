@@ -25,6 +25,7 @@ DEFAULTS = {
     "STEM4ALL_LANGUAGES": {"en": "English", "ru": "Русский", "ky": "Кыргызча"},
     "STEM4ALL_CAMPAIGN_DATE": "10-11",
     "STEM4ALL_VALIDATE_ON_BUILD": True,
+    "STEM4ALL_SEARCH": True,
 }
 
 
