@@ -236,3 +236,28 @@ def test_titles_and_names_are_escaped(make_site):
     assert s.build() == 0
     html = s.page("stories/robots/index.html")
     assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; Robots" in html
+
+
+def test_story_shows_reading_time_licence_share_links_and_neighbours(built_site):
+    html = built_site.page("stories/air/index.html")
+    assert re.search(r"\d+ minute(s)? read", html)
+    assert 'href="https://creativecommons.org/licenses/by/4.0/" rel="license' in html
+    for host in ("https://t.me/share/url?url=", "https://wa.me/?text=", "https://www.facebook.com/sharer/",
+                 "https://x.com/intent/post?url=", "https://www.linkedin.com/sharing/", "mailto:?subject="):
+        assert host in html
+    assert "<script src=\"https://" not in html, "no third-party script"
+    assert 'id="related-heading"' in html and 'href="/stories/robots/"' in html
+
+
+def test_previous_and_next_stay_within_the_working_group(built_site):
+    robots = built_site.page("stories/robots/index.html")
+    assert re.search(r'rel="prev" href="/stories/air/"', robots)
+    assert 'rel="next"' not in robots.split('class="s4a-neighbours"')[1]
+
+
+def test_corrections_show_the_updated_date(make_site):
+    s = make_site()
+    path = s.content / "stories" / "robots.md"
+    path.write_text(path.read_text().replace("date: 2025-10-11\n", "date: 2025-10-11\nupdated: 2025-10-20\n"))
+    assert s.build() == 0
+    assert "Updated October 20, 2025" in s.page("stories/robots/index.html")

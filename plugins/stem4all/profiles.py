@@ -51,6 +51,26 @@ def pillar_style(pillars) -> tuple[str, str]:
     return css, f"'sha256-{digest}'"
 
 
+def link_neighbours(stories, pillars, related_count=3):
+    """Related stories (shared champion, pillar or tag) and the previous/next story in its first pillar."""
+    for story in stories:
+        def score(other):
+            return (3 * len(set(story.champion_slugs) & set(other.champion_slugs))
+                    + 2 * len(set(story.pillar_slugs) & set(other.pillar_slugs))
+                    + len({t.slug for t in getattr(story, "tags", [])} & {t.slug for t in getattr(other, "tags", [])}))
+
+        ranked = sorted((o for o in stories if o is not story and score(o)), key=lambda o: (-score(o), -o.date.timestamp(), o.slug))
+        story.related = ranked[:related_count]
+        home = pillars.get(story.pillar_slugs[0]) if story.pillar_slugs else None
+        siblings = home.stories if home else []
+        i = siblings.index(story) if story in siblings else -1
+        story.newer = siblings[i - 1] if i > 0 else None
+        story.older = siblings[i + 1] if 0 <= i < len(siblings) - 1 else None
+        story.home_pillar = home
+        for t in story.translations:
+            t.related, t.newer, t.older, t.home_pillar = story.related, story.newer, story.older, home
+
+
 class ProfilesGenerator(Generator):
     """Reads content/champions and content/pillars as Pelican pages and links stories to them."""
 
@@ -120,6 +140,7 @@ class ProfilesGenerator(Generator):
                 group(story.country).stories.append(story)
         for pillar in ctx["pillars"] + ctx["pillars_translations"]:
             pillar.stories = [s for s in ctx["articles"] if pillar.slug in s.pillar_slugs]
+        link_neighbours(ctx["articles"], pillars)
         for champion in ctx["champions"]:
             group(champion.country).champions.append(champion)
             for t in champion.translations:

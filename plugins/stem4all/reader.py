@@ -46,11 +46,15 @@ class StoryReader(BaseReader):
             "kind": schema.kind if schema else "page",
             "body_images": rendered.images,
             "sample": bool(meta.get("sample")),
+            # About 200 words a minute, a pace that also suits readers in their second language.
+            "reading_minutes": max(1, round(len(doc.body.split()) / 200)),
         }
         for key, value in meta.items():
             if key in ("slug", "lang", "sample"):
                 continue
             out[key] = self.convert(key, value)
+        if "updated" in out:
+            out["modified"] = out["updated"]
         if "name" in out:
             out.setdefault("title", out["name"])
         if out["kind"] == "story":
@@ -65,6 +69,7 @@ class StoryReader(BaseReader):
 
     def convert(self, key, value):
         if key in ("date", "updated"):
+            # `updated` is also Pelican's `modified`, which feeds and the sitemap read.
             parsed = fields.parse_date(value)
             return SafeDatetime(*parsed.timetuple()[:6]) if parsed else value
         if key in ("summary", "quote", "cover_alt", "photo_alt"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 from datetime import datetime
@@ -26,6 +27,7 @@ DEFAULTS = {
     "STEM4ALL_CAMPAIGN_DATE": "10-11",
     "STEM4ALL_VALIDATE_ON_BUILD": True,
     "STEM4ALL_SEARCH": True,
+    "STEM4ALL_LICENSE": {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"},
 }
 
 
@@ -38,9 +40,25 @@ def apply_defaults(settings: dict) -> None:
         ZoneInfo(settings.get("TIMEZONE", "UTC"))
     except (ZoneInfoNotFoundError, ValueError):
         raise ValueError(f"TIMEZONE {settings.get('TIMEZONE')!r} is not a time zone name, e.g. Asia/Bishkek") from None
+    if not settings.get("STEM4ALL_CACHE_KEYED"):
+        settings["CACHE_PATH"] = os.path.join(settings.get("CACHE_PATH", "cache"), reader_fingerprint())
+        settings["STEM4ALL_CACHE_KEYED"] = True
     for key in ("STEM4ALL_CHAMPION_URL", "STEM4ALL_PILLAR_URL", "STEM4ALL_COUNTRY_URL", "STEM4ALL_PAGE_URL"):
         if not settings[key].endswith("/") or "{slug}" not in settings[key]:
             raise ValueError(f"{key} must contain {{slug}} and end with '/', e.g. 'champions/{{slug}}/'")
+
+
+def reader_fingerprint() -> str:
+    """A short hash of the code that turns a file into cached metadata and HTML.
+
+    Pelican's content cache is keyed by the content file only; keying its folder by this hash
+    means a change to how we read files can never serve stale results."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    digest = hashlib.sha256()
+    for name in ("reader.py", "markup.py", "frontmatter.py", "fields.py", "schema.py"):
+        with open(os.path.join(here, name), "rb") as f:
+            digest.update(f.read())
+    return digest.hexdigest()[:12]
 
 
 def now(settings: dict) -> datetime:
