@@ -13,6 +13,10 @@ RELATIVE_URLS = False
 
 FEED_DOMAIN = SITEURL
 FEED_ALL_ATOM = "feeds/all.atom.xml"
+FEED_MAX_ITEMS = 50
+
+# A custom domain for GitHub Pages, e.g. stories.example.org; written to CNAME when set.
+STEM4ALL_CNAME = os.environ.get("STEM4ALL_CNAME", "")
 
 DELETE_OUTPUT_DIRECTORY = True
 LOAD_CONTENT_CACHE = False

@@ -40,7 +40,11 @@ def build(c):
 @task
 def publish(c):
     """Build the production site (publishconf.py; SITEURL from the environment) into output/."""
-    _exit(site.build(_settings(PROD)))
+    settings = _settings(PROD)
+    if not settings["SITEURL"].startswith(("https://", "http://")):
+        sys.exit("SITEURL is not set — feeds, the sitemap and link previews need the site's full address: "
+                 "SITEURL=https://org.github.io/repo invoke publish")
+    _exit(site.build(settings))
 
 
 @task

@@ -5,6 +5,7 @@ from pelican import signals
 from .plugin import (
     add_generators,
     add_reader,
+    add_writer,
     apply_embargo,
     prepare_settings,
     setup_templates,
@@ -17,3 +18,4 @@ def register():
     signals.content_object_init.connect(apply_embargo)
     signals.get_generators.connect(add_generators)
     signals.generator_init.connect(setup_templates)
+    signals.get_writer.connect(add_writer)

@@ -7,7 +7,8 @@ import functools
 from pelican.contents import Article
 from pelican.urlwrappers import Tag
 
-from . import i18n
+from . import feeds, i18n, seo
+from .feeds import FeedWriter
 from .i18n import localise
 from .profiles import ProfilesGenerator
 from .reader import ContentError, StoryReader
@@ -37,6 +38,10 @@ def apply_embargo(content):
         content.status = "draft"
 
 
+def add_writer(pelican):
+    return FeedWriter
+
+
 def add_generators(pelican):
     return ProfilesGenerator
 
@@ -48,6 +53,8 @@ def setup_templates(generator):
     env.filters["initials"] = lambda name: "".join(w[0] for w in str(name).split()[:2]).upper()
     env.globals["url_in"] = functools.partial(url_in, settings)
     env.globals["prefix"] = functools.partial(lang_prefix, settings)
+    env.globals["feed_for"] = functools.partial(feeds.feed_for, settings)
+    env.globals["story_jsonld"] = functools.partial(seo.story_jsonld, settings)
 
 
 def url_in(settings, item, lang):
