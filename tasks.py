@@ -54,23 +54,26 @@ def clean(c):
         shutil.rmtree(os.path.join(ROOT, path), ignore_errors=True)
 
 
-@task(help={"port": "port to serve on (default 8000)"})
-def serve(c, port=8000):
-    """Serve output/ at http://127.0.0.1:8000 without rebuilding."""
+@task(help={"port": "port to serve on (default 8000)",
+            "drafts": "build a preview with drafts and embargoed stories, each with a banner, first"})
+def serve(c, port=8000, drafts=False):
+    """Serve output/ at http://127.0.0.1:8000 (with --drafts: build a preview first)."""
     from pelican.server import ComplexHTTPRequestHandler, RootedHTTPServer
 
+    if drafts:
+        _exit(site.build(_settings(DEV, STEM4ALL_PREVIEW_DRAFTS=True)))
     server = RootedHTTPServer(os.path.join(ROOT, "output"), ("127.0.0.1", int(port)), ComplexHTTPRequestHandler)
     print(f"Serving the site at http://127.0.0.1:{port}/ — press Ctrl+C to stop")
     server.serve_forever()
 
 
-@task(help={"port": "port to serve on (default 8000)"})
-def livereload(c, port=8000):
+@task(help={"port": "port to serve on (default 8000)", "drafts": "show drafts and embargoed stories, with a banner"})
+def livereload(c, port=8000, drafts=False):
     """Build, serve at http://127.0.0.1:8000 and rebuild when content, theme or plugins change."""
     from livereload import Server
 
     def rebuild():
-        code = site.build(_settings(DEV))
+        code = site.build(_settings(DEV, STEM4ALL_PREVIEW_DRAFTS=drafts))
         print("Rebuilt." if code == 0 else "Fix the problems above; the last good site is still served.")
 
     rebuild()
@@ -159,3 +162,27 @@ def translations(c):
 
     for lang, missing in update(_settings(DEV)).items():
         print(f"{lang}: {missing} strings to translate" if missing else f"{lang}: complete")
+
+
+@task
+def schedule(c):
+    """List the stories that are not public yet: embargoed ones by date, then drafts."""
+    from stem4all.schedule import upcoming
+
+    settings = _settings(DEV)
+    rows = upcoming(settings)
+    if not rows:
+        print("Every story is public: nothing is embargoed and there are no drafts.")
+    for when, path, title in rows:
+        print(f"{when:<28} {path}  {title}")
+
+
+@task(name="gh-pages")
+def gh_pages(c):
+    """Publish to the gh-pages branch (for teams that publish from a branch, not the Pages workflow)."""
+    from ghp_import import ghp_import
+
+    publish(c)
+    ghp_import(os.path.join(ROOT, "output"), mesg="Publish the site", branch="gh-pages", push=True, force=True,
+               nojekyll=True, cname=os.environ.get("STEM4ALL_CNAME") or None)
+    print("Pushed output/ to the gh-pages branch.")

@@ -33,8 +33,17 @@ def add_reader(readers):
 
 
 def apply_embargo(content):
-    """A story dated in the future is a draft until its date, whatever the cache holds."""
-    if isinstance(content, Article) and getattr(content, "date", None) and content.date > now(content.settings):
+    """A story dated in the future is a draft until its date, whatever the cache holds.
+
+    In a preview build (`invoke livereload --drafts`) drafts and embargoed stories are shown,
+    each marked with a banner; such a build is never published."""
+    if not isinstance(content, Article):
+        return
+    embargoed = getattr(content, "date", None) and content.date > now(content.settings)
+    if content.settings.get("STEM4ALL_PREVIEW_DRAFTS") and (embargoed or content.status == "draft"):
+        content.preview = "embargo" if embargoed else "draft"
+        content.status = "published"
+    elif embargoed:
         content.status = "draft"
 
 

@@ -27,6 +27,7 @@ DEFAULTS = {
     "STEM4ALL_CAMPAIGN_DATE": "10-11",
     "STEM4ALL_VALIDATE_ON_BUILD": True,
     "STEM4ALL_SEARCH": True,
+    "STEM4ALL_PREVIEW_DRAFTS": False,
     "STEM4ALL_LICENSE": {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"},
 }
 
