@@ -81,3 +81,11 @@ CHECK_MODIFIED_METHOD = "sha256"
 # -- STEM4ALL -------------------------------------------------------------------
 STEM4ALL_LANGUAGES = {"en": "English", "ru": "Русский", "ky": "Кыргызча"}
 STEM4ALL_CAMPAIGN_DATE = "10-11"
+
+# The campaign's focal points, shown on the contact page (role and address, no personal names).
+STEM4ALL_CONTACTS = [
+    {"role": "STEM4ALL platform coordinator", "email": "tiffany.sprague@undp.org"},
+    {"role": "Accelerator Lab, UNDP Kyrgyzstan", "email": "ensi.tszie@undp.org"},
+]
+# Where to report a security problem with the site (/.well-known/security.txt).
+STEM4ALL_SECURITY_CONTACT = "mailto:ensi.tszie@undp.org"

@@ -186,3 +186,24 @@ def gh_pages(c):
     ghp_import(os.path.join(ROOT, "output"), mesg="Publish the site", branch="gh-pages", push=True, force=True,
                nojekyll=True, cname=os.environ.get("STEM4ALL_CNAME") or None)
     print("Pushed output/ to the gh-pages branch.")
+
+
+@task(help={"slug": "the story's or champion's file name without .md"})
+def withdraw(c, slug):
+    """Take a story, or a champion with the stories that name only her, off the site; old addresses say why."""
+    from stem4all.withdrawal import withdraw as take_down
+
+    try:
+        result = take_down(_settings(DEV), slug)
+    except LookupError as exc:
+        sys.exit(str(exc))
+    for rel in result.removed:
+        print(f"removed content/{rel}")
+    for url in result.urls:
+        print(f"/{url} now says the page was withdrawn at the champion's request")
+    for path in result.linking:
+        print(f"{path} links to what was withdrawn: remove that link")
+    for path in result.shared:
+        print(f"{path} also names other champions: remove '{slug}' from its champions and its text by hand")
+    print("Next: run `invoke check`, commit, and publish. To erase the files from the repository's history too, "
+          "follow 'Withdrawing a story' in docs/comms-guide.md.")

@@ -11,7 +11,7 @@ from pelican.contents import Page
 from pelican.generators import Generator
 from pelican.utils import process_translations
 
-from . import campaign, feeds, images, listings, seo
+from . import campaign, feeds, images, listings, redirects, seo
 from .i18n import localise
 from .countries import Country, resolve
 from .schema import CHAMPION, PAGE, PILLAR
@@ -153,6 +153,7 @@ class ProfilesGenerator(Generator):
     def generate_output(self, writer):
         listings.write_all(self, writer)
         feeds.write(self, writer)
+        redirects.write(self, writer)
         seo.write(self)
         ctx = self.context
         live = ctx["articles"] + ctx["story_translations"]

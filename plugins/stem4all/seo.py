@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 from xml.sax.saxutils import escape, quoteattr
 
-from .settings import lang_prefix
+from datetime import timedelta, timezone
+
+from .settings import lang_prefix, now
 
 
 def _absolute(settings, url: str) -> str:
@@ -47,6 +49,17 @@ def sitemap_xml(settings, ctx) -> str:
     return "\n".join(lines) + "\n"
 
 
+def security_txt(settings) -> str:
+    """RFC 9116: where to report a problem; it expires a year after the build (SOURCE_DATE_EPOCH-aware)."""
+    expires = (now(settings) + timedelta(days=365)).astimezone(timezone.utc).replace(microsecond=0)
+    lines = [f"Contact: {settings['STEM4ALL_SECURITY_CONTACT']}",
+             f"Expires: {expires.strftime('%Y-%m-%dT%H:%M:%SZ')}",
+             f"Preferred-Languages: {', '.join(settings['STEM4ALL_LANGUAGES'])}"]
+    if settings["SITEURL"].startswith("http"):
+        lines.append(f"Canonical: {_absolute(settings, '.well-known/security.txt')}")
+    return "\n".join(lines) + "\n"
+
+
 def write(generator) -> None:
     settings, ctx, out = generator.settings, generator.context, generator.output_path
     files = {
@@ -55,9 +68,12 @@ def write(generator) -> None:
         # GitHub Pages would otherwise run the site through Jekyll, which hides folders starting with _.
         ".nojekyll": "",
     }
+    if settings.get("STEM4ALL_SECURITY_CONTACT"):
+        files[".well-known/security.txt"] = security_txt(settings)
     if settings.get("STEM4ALL_CNAME"):
         files["CNAME"] = settings["STEM4ALL_CNAME"].strip() + "\n"
     for name, text in files.items():
+        os.makedirs(os.path.dirname(os.path.join(out, name)), exist_ok=True)
         with open(os.path.join(out, name), "w", encoding="utf-8") as f:
             f.write(text)
 

@@ -18,7 +18,11 @@ DEFAULTS = {
     "STEM4ALL_TAG_URL": "tags/{slug}/",
     "STEM4ALL_PAGE_URL": "{slug}/",
     # Pages whose slug has a template of its own; any other page uses page.html.
-    "STEM4ALL_PAGE_TEMPLATES": {"join": "join", "day-of-the-girl": "campaign"},
+    "STEM4ALL_PAGE_TEMPLATES": {"join": "join", "day-of-the-girl": "campaign", "contact": "contact"},
+    "STEM4ALL_CONTACTS": [],
+    "STEM4ALL_SECURITY_CONTACT": "",
+    # Pages linked from every footer when they exist.
+    "STEM4ALL_FOOTER_PAGES": ["privacy", "accessibility", "contact", "disclaimer"],
     # The campaign leads the home page from its start to its end each year (month-day).
     "STEM4ALL_CAMPAIGN_START": "09-20",
     "STEM4ALL_CAMPAIGN_END": "10-31",
