@@ -118,10 +118,11 @@ def _ask(label, value, default=None):
         "summary": "one or two sentences", "date": "YYYY-MM-DD (default: today)",
         "lang": "en, ru, ky … (default en)", "country": "her country, if she is new",
         "role": "what she does, if she is new",
+        "minor": "she is under 18: first name and initial only, and a guardian's consent is needed",
     },
 )
 def new_story(c, title=None, champion=None, pillars=None, summary=None, date=None, lang=None,
-              country=None, role=None):
+              country=None, role=None, minor=None):
     """Start a story file (and a champion profile if she is new) with every field explained."""
     from stem4all import scaffold
     from stem4all.settings import now
@@ -138,6 +139,11 @@ def new_story(c, title=None, champion=None, pillars=None, summary=None, date=Non
     created = []
     if not os.path.exists(os.path.join(content, "champions", f"{champion_slug}.md")):
         values = {"name": champion, "country": _ask("country", country), "role": _ask("role", role), "consent": False}
+        if minor is None and sys.stdin.isatty():
+            minor = input("Is she under 18? [y/N]: ").strip().lower().startswith(("y", "д"))
+        if minor:
+            # The repository is public: `invoke check` refuses a surname for a girl under 18.
+            values.update(minor=True, guardian_consent=False)
         path = os.path.join(content, "champions", f"{champion_slug}.md")
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "w", encoding="utf-8") as f:

@@ -98,3 +98,28 @@ def test_png_text_chunks_are_not_published(make_site):
     assert s.build() == 0
     with Image.open(s.output / "images" / "portrait.png") as img:
         assert "Comment" not in img.info
+
+
+def test_new_story_scaffolds_files_that_pass_the_check_once_consent_is_given(make_site, monkeypatch):
+    s = make_site()
+    conf = s.root / "pelicanconf.py"
+    conf.write_text(f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *\nPATH = 'content'\n")
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "plugins")}
+    code = ("import sys, tasks; from invoke import Context; tasks.DEV = sys.argv[1]; tasks.ROOT = sys.argv[2]; "
+            "tasks.new_story(Context(), title='Mi prueba: «test»', champion='Aida B.', pillars='research, communications', "
+            "summary='A test.', country='Kyrgyzstan', role='Chemist', minor=True, date='2025-05-01')")
+    result = subprocess.run([sys.executable, "-c", code, str(conf), str(s.root)], cwd=ROOT, env=env,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    story = s.content / "stories" / "mi-prueba-test.md"
+    champion = s.content / "champions" / "aida-b.md"
+    assert story.exists() and champion.exists()
+    errors = [p for p in s.check() if ": warning: " not in p]
+    assert any("stories/mi-prueba-test.md" in p and "'consent' must be true" in p for p in errors)
+    assert any("champions/aida-b.md" in p and "guardian_consent" in p for p in errors)
+    story.write_text(story.read_text().replace("consent: false", "consent: true"))
+    champion.write_text(champion.read_text().replace("consent: false", "consent: true")
+                        .replace("guardian_consent: false", "guardian_consent: true"))
+    assert [p for p in s.check() if ": warning: " not in p] == []
+    assert s.build() == 0
+    assert "Mi prueba: «test»" in s.page("stories/mi-prueba-test/index.html")

@@ -70,7 +70,7 @@ def parse(text: str) -> Document:
     if node is None:
         raise FrontMatterError(1, "the front matter block is empty — add the required fields between the --- lines")
     if not isinstance(node, yaml.MappingNode):
-        raise FrontMatterError(2, "the front matter must be a list of `field: value` lines")
+        raise FrontMatterError(2, "the front matter must be a list of lines written as field: value — e.g. title: My story")
     lines: dict[str, int] = {}
     for key_node, _ in node.value:
         key = str(key_node.value)

@@ -31,10 +31,11 @@ def check_source(content_path: str, rel: str, images_dir: str, max_bytes: int, m
                 return f"content/{norm} is a {img.format} file — save it as JPEG or PNG"
             if img.width * img.height > max_pixels:
                 return (f"content/{norm} is {img.width}×{img.height} pixels, over the "
-                        f"{max_pixels / 1e6:.0f}-megapixel limit — resize it to at most 4000 pixels wide")
+                        f"{max_pixels / 1e6:.0f}-megapixel limit — resize it to at most 4000 pixels on its longest side")
             if img.getexif().get_ifd(GPS_IFD):
-                return (f"content/{norm} carries the GPS position where it was taken — "
-                        "run `invoke scrub-images` or remove the location before adding it")
+                return (f"content/{norm} carries the GPS position where it was taken — share the photo again "
+                        "from your phone with the location switched off, or ask the comms team to run "
+                        "invoke scrub-images on it")
     except Image.DecompressionBombError:
         return f"content/{norm} declares an enormous size and looks like a decompression bomb — use another file"
     except (UnidentifiedImageError, OSError):

@@ -43,7 +43,7 @@ STORY = Schema(
         Field("pillars", "slugs", True, "One or more of: communications, research, project-activities, opportunities-for-girls."),
         Field("date", "date", True, "Publication date, YYYY-MM-DD or YYYY-MM-DD HH:MM; a future date keeps the story hidden until then."),
         Field("summary", "plain", True, "One or two plain sentences, at most 300 characters.", True),
-        Field("consent", "consent", True, "true: every champion named in the story agreed to its publication."),
+        Field("consent", "consent", True, "true: everyone named in the story agreed to its publication."),
         Field("lang", "lang", False, "Language code; must agree with the file name (x.ru.md is ru)."),
         Field("slug", "slug", False, "The address of the story; defaults to the file name."),
         Field("country", "country", False, "Country of the story; defaults to the first champion's country."),

@@ -131,7 +131,8 @@ class Checker:
                 continue
             problem = fields.check(field.kind, meta[key])
             if problem:
-                self.report(e.rel, e.doc.line_of(key), f"'{key}' {problem}")
+                joiner = ": " if problem.startswith("'") else " "
+                self.report(e.rel, e.doc.line_of(key), f"'{key}'{joiner}{problem}")
             elif field.kind == "image":
                 self.check_image(e, key)
         if not is_translation:
@@ -152,8 +153,9 @@ class Checker:
     def check_rules(self, e: Entry) -> None:
         meta, line = e.meta, e.doc.line_of
         if "lang" in meta and isinstance(meta["lang"], str) and meta["lang"] != e.lang:
+            wanted = "<slug>.md" if meta["lang"] == self.default_lang else f"<slug>.{meta['lang']}.md"
             self.report(e.rel, line("lang"), f"lang is '{meta['lang']}' but the file name says '{e.lang}' — "
-                        f"make them agree (a {meta['lang']} file is named <slug>.{meta['lang']}.md)")
+                        f"make them agree: a '{meta['lang']}' file is named {wanted}, or remove the lang line")
         for image in ("cover", "photo"):
             if image in meta and f"{image}_alt" not in meta:
                 self.report(e.rel, line(image), f"'{image}' needs '{image}_alt' — add a line "
@@ -245,7 +247,12 @@ class Checker:
         for slug in fields.as_list(value):
             if slug not in known:
                 close = difflib.get_close_matches(slug, sorted(known), n=1, cutoff=0.6)
-                hint = f"did you mean '{close[0]}'?" if close else f"add content/{key}/{slug}.md first"
+                if close:
+                    hint = f"did you mean '{close[0]}'?"
+                elif key == "pillars":
+                    hint = "choose from: " + ", ".join(sorted(known))
+                else:
+                    hint = f"add her profile as content/{key}/{slug}.md first"
                 self.report(e.rel, e.doc.line_of(key), f"there is no {key[:-1]} '{slug}' — {hint}")
 
     def check_body(self, e: Entry) -> None:
