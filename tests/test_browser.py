@@ -1,7 +1,5 @@
 """The real sample site in headless Chromium: accessible, keyboard-usable, no errors, fits a phone."""
 
-import re
-
 import pytest
 
 from browser import CHROMIUM_FLAGS, StaticServer, chromium_path
@@ -9,9 +7,13 @@ from conftest import ROOT, Site
 
 pytestmark = pytest.mark.browser
 
-PAGES = ["/", "/search/", "/ru/search/", "/join/", "/day-of-the-girl/", "/stories/robotics-club-village-school/", "/champions/aigerim-sultanova/",
-         "/pillars/research/", "/champions/", "/pillars/", "/countries/", "/countries/kyrgyzstan/",
-         "/ru/stories/mapping-air-quality-bishkek/", "/404.html"]
+# Every page type, in every interface language.
+PAGE_TYPES = ["", "champions/", "champions/aigerim-sultanova/", "champions/malika-q/", "pillars/", "pillars/research/",
+              "countries/", "countries/kyrgyzstan/", "tags/robotics/", "search/", "join/", "day-of-the-girl/",
+              "privacy/", "accessibility/", "contact/", "disclaimer/"]
+STORIES = ["/stories/robotics-club-village-school/", "/ru/stories/mapping-air-quality-bishkek/",
+           "/ky/stories/open-door-for-parents/", "/ru/stories/night-shift-in-the-biotech-lab/"]
+PAGES = [prefix + path for prefix in ("/", "/ru/", "/ky/") for path in PAGE_TYPES] + STORIES + ["/404.html"]
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +63,9 @@ def test_page_has_no_accessibility_violations_and_no_console_errors(browser, sit
     context.close()
 
 
-@pytest.mark.parametrize("path", PAGES)
+@pytest.mark.parametrize("path", ["/", "/stories/robotics-club-village-school/", "/champions/aigerim-sultanova/",
+                                  "/pillars/research/", "/ru/", "/ky/stories/open-door-for-parents/", "/search/",
+                                  "/countries/"])
 def test_page_fits_a_phone_without_sideways_scrolling(phone, site_url, path):
     phone.goto(site_url + path)
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
@@ -89,7 +93,7 @@ def test_reader_follows_a_story_to_its_champion_and_to_its_translation(phone, si
 
 def _search(page, url, words):
     page.goto(url)
-    page.get_by_label(re.compile("Words to look for|Слова|Издөө|Сөз", re.I)).first.fill(words)
+    page.locator("#search-query").fill(words)
     page.locator(".s4a-search__result").first.wait_for(timeout=10000)
     return page.locator(".s4a-search__link").evaluate_all("links => links.map(a => a.getAttribute('href'))")
 
@@ -122,4 +126,41 @@ def test_search_page_without_javascript_says_so_and_links_to_listings(browser, s
     assert page.locator(".s4a-notice", has_text="Search needs JavaScript").is_visible()
     assert page.locator(".s4a-search a[href='/champions/']").is_visible()
     assert not page.locator(".s4a-search__form").is_visible()
+    context.close()
+
+
+def test_keyboard_user_can_reach_every_menu_link_with_a_visible_focus(phone, site_url):
+    phone.goto(site_url + "/")
+    seen = []
+    for _ in range(14):
+        phone.keyboard.press("Tab")
+        seen.append(phone.evaluate("document.activeElement.getAttribute('href')"))
+        # A card shows the ring around the whole card while its link has the focus.
+        outline = phone.evaluate("""(() => { const el = document.activeElement;
+            const card = el.closest('.s4a-story-card, .s4a-champion-card, .s4a-pillar-card, .s4a-country-list__item');
+            return getComputedStyle(card || el).outlineStyle; })()""")
+        assert outline not in ("none", ""), seen[-1]
+    assert {"/champions/", "/pillars/", "/countries/", "/search/", "/ru/", "/ky/"} <= set(seen)
+
+
+def test_keyboard_user_can_search(phone, site_url):
+    phone.goto(site_url + "/search/")
+    phone.locator("#search-query").wait_for()
+    phone.locator("#search-query").focus()
+    phone.keyboard.type("robotics")
+    phone.keyboard.press("Enter")
+    phone.locator(".s4a-search__result").first.wait_for()
+    phone.keyboard.press("Shift+Tab")
+    assert phone.locator(".s4a-search__link").count() > 0
+
+
+def test_copy_link_button_works_with_the_keyboard(browser, site_url):
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(site_url + "/stories/robotics-club-village-school/")
+    button = page.get_by_role("button", name="Copy link")
+    button.focus()
+    page.keyboard.press("Enter")
+    page.locator(".s4a-share__status", has_text="Link copied").wait_for()
+    assert page.evaluate("navigator.clipboard.readText()").endswith("/stories/robotics-club-village-school/")
     context.close()
