@@ -12,7 +12,6 @@ from babel import Locale, UnknownLocaleError
 from . import countries, fields, images, markup, redirects
 from .frontmatter import Document, FrontMatterError, parse
 from .schema import SCHEMAS, SUMMARY_MAX, Schema
-from .settings import url_for
 from .slugs import split_name
 
 NAME_WITH_SURNAME = re.compile(r"^\S+(?:\s+\S\.)?$")
@@ -197,48 +196,8 @@ class Checker:
                 self.check_refs(e, "champions", originals["champion"])
                 self.check_refs(e, "pillars", originals["pillar"])
             self.check_body(e)
-        self.check_addresses()
-
-    def page_urls(self) -> dict[str, str]:
-        """Every address content gets, mapped to the file that owns it."""
-        s, urls = self.settings, {}
-        languages = list(s.get("STEM4ALL_LANGUAGES", {self.default_lang: ""}))
-        for e in self.entries:
-            if e.schema.kind == "story":
-                pattern = s["ARTICLE_URL"] if e.lang == self.default_lang else s["ARTICLE_LANG_URL"]
-                urls[pattern.format(slug=e.slug, lang=e.lang)] = e.display
-            elif not e.suffixed:
-                for lang in languages:
-                    urls[url_for(s, e.schema.kind, e.slug, lang)] = e.display
-        return urls
-
-    def check_addresses(self) -> None:
-        """Old addresses (aliases, withdrawn pages) must not hide a page that exists."""
-        urls = self.page_urls()
-        seen: dict[str, str] = {}
-        for e in self.entries:
-            for alias in fields.as_list(e.meta.get("aliases") or []):
-                if not isinstance(alias, str) or not alias.startswith("/"):
-                    continue
-                key = redirects.alias_path(alias).removesuffix("index.html")
-                if key in urls:
-                    self.report(e.rel, e.doc.line_of("aliases"), f"the old address {alias} is the address of "
-                                f"{urls[key]} — remove it from aliases, or rename that page first")
-                elif key in seen:
-                    self.report(e.rel, e.doc.line_of("aliases"), f"{seen[key]} already uses the old address "
-                                f"{alias} — an old address can lead to only one story")
-                seen.setdefault(key, e.display)
-        for line, message in redirects.check_withdrawn(self.content):
-            self.report(redirects.WITHDRAWN_FILE, line, message)
-        if redirects.load_withdrawn(self.content) and not redirects.check_withdrawn(self.content):
-            with open(os.path.join(self.content, redirects.WITHDRAWN_FILE), encoding="utf-8") as f:
-                lines = f.read().split("\n")
-            for entry in redirects.load_withdrawn(self.content):
-                key = redirects.alias_path(entry["url"]).removesuffix("index.html")
-                line = next((i for i, text in enumerate(lines, 1) if entry["url"] in text), 1)
-                if key in urls:
-                    self.report(redirects.WITHDRAWN_FILE, line, f"{entry['url']} was withdrawn, but {urls[key]} "
-                                "publishes it again — if she agreed to publish again, remove this entry")
+        for rel, line, message in redirects.address_problems(self.entries, self.settings, self.content):
+            self.report(rel, line, message)
 
     def check_refs(self, e: Entry, key: str, known: set[str]) -> None:
         value = e.meta.get(key)
