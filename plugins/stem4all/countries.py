@@ -11,6 +11,10 @@ from babel import Locale
 from .slugs import slugify
 
 
+# Where CLDR's name is not the one the country itself asks for.
+PREFERRED_NAMES = {("ru", "KG"): "Кыргызстан"}
+
+
 @lru_cache(maxsize=1)
 def _english_names() -> dict[str, str]:
     """Lower-case English name or ISO code -> ISO code, for the world's countries."""
@@ -44,6 +48,8 @@ class Country:
         return slugify(self.name_in("en"))
 
     def name_in(self, lang: str) -> str:
+        if (lang, self.code) in PREFERRED_NAMES:
+            return PREFERRED_NAMES[lang, self.code]
         try:
             return Locale.parse(lang).territories.get(self.code) or Locale("en").territories[self.code]
         except (ValueError, LookupError):

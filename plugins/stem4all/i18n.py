@@ -14,6 +14,9 @@ from jinja2 import pass_context
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+# Where CLDR's name is not the one its speakers use today.
+PREFERRED_LANGUAGE_NAMES = {("ru", "ky"): "Кыргызский"}
+
 EXTRACT_OPTIONS = {"extensions": "jinja2.ext.i18n", "trim_blocks": "true", "lstrip_blocks": "true"}
 
 
@@ -69,6 +72,8 @@ def localise(item, lang):
 
 def language_name(code: str, in_lang: str) -> str:
     """'ru' -> 'Russian' for an English page, 'русский' for a Russian one."""
+    if (in_lang, code) in PREFERRED_LANGUAGE_NAMES:
+        return PREFERRED_LANGUAGE_NAMES[in_lang, code]
     try:
         name = Locale.parse(code).get_display_name(in_lang) or code
     except (ValueError, UnknownLocaleError):
