@@ -213,3 +213,15 @@ def withdraw(c, slug):
         print(f"{path} also names other champions: remove '{slug}' from its champions and its text by hand")
     print("Next: run `invoke check`, commit, and publish. To erase the files from the repository's history too, "
           "follow 'Withdrawing a story' in docs/comms-guide.md.")
+
+
+@task(name="story-from-issue", help={"body": "a file with the issue's text", "json": "or the answers as JSON",
+                                     "date": "the story's date, YYYY-MM-DD (default: today)"})
+def story_from_issue(c, body=None, json=None, date=None):
+    """Turn a story sent through the "Share your story" issue form into content files, then check them."""
+    from stem4all.issue_form import main
+
+    args = ["--body", body] if body else ["--json", json] if json else []
+    if not args:
+        sys.exit("give the issue's text with --body FILE (or the answers with --json FILE)")
+    _exit(main(args + (["--date", date] if date else [])))
