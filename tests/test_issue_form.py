@@ -296,6 +296,6 @@ def test_the_story_workflow_keeps_issue_text_out_of_scripts():
     for step in job["steps"]:
         assert "${{" not in step.get("run", "")
     uses = re.findall(r"uses: (\S+)(.*)", text)
-    assert len(uses) == 4
+    assert len(uses) == 3
     for ref, comment in uses:
         assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", ref) and re.fullmatch(r" # v\d+\.\d+\.\d+", comment)
