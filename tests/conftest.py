@@ -28,6 +28,7 @@ class Site:
         overrides.setdefault("PATH", str(self.content))
         overrides.setdefault("OUTPUT_PATH", str(self.output))
         overrides.setdefault("CACHE_PATH", str(self.root / ".cache" / "pelican"))
+        overrides.setdefault("STEM4ALL_IMAGE_CACHE", str(self.root / ".cache" / "images"))
         overrides.setdefault("THEME", str(ROOT / "theme"))
         overrides.setdefault("PLUGIN_PATHS", [str(ROOT / "plugins")])
         return site.load(str(ROOT / conf), **overrides)

@@ -4,8 +4,6 @@ import os
 import subprocess
 import sys
 
-from PIL import Image
-
 from conftest import ROOT
 
 
@@ -70,34 +68,6 @@ def test_build_is_byte_identical_for_the_same_content(make_site, tmp_path, monke
     first = {f: (s.output / f).read_bytes() for f in s.files()}
     assert s.build(CACHE_CONTENT=False, LOAD_CONTENT_CACHE=False) == 0
     assert {f: (s.output / f).read_bytes() for f in s.files()} == first
-
-
-def test_published_images_carry_no_metadata(make_site):
-    s = make_site()
-    exif = Image.Exif()
-    exif.get_ifd(0x8825)[2] = (42.0, 52.0, 0.0)
-    exif[0x0112] = 6  # rotate 90° when shown
-    Image.new("RGB", (60, 30), "red").save(s.content / "images" / "cover.jpg", exif=exif)
-    # The check refuses GPS; scrub it the way the task does, then build.
-    from stem4all.images import scrub
-
-    assert scrub(str(s.content / "images" / "cover.jpg"))
-    assert s.build() == 0
-    with Image.open(s.output / "images" / "cover.jpg") as img:
-        assert not img.getexif() and "exif" not in img.info
-        assert img.size == (30, 60), "orientation is applied before the metadata is dropped"
-
-
-def test_png_text_chunks_are_not_published(make_site):
-    from PIL import PngImagePlugin
-
-    s = make_site()
-    info = PngImagePlugin.PngInfo()
-    info.add_text("Comment", "home address")
-    Image.new("RGB", (20, 20), "blue").save(s.content / "images" / "portrait.png", pnginfo=info)
-    assert s.build() == 0
-    with Image.open(s.output / "images" / "portrait.png") as img:
-        assert "Comment" not in img.info
 
 
 def test_new_story_scaffolds_files_that_pass_the_check_once_consent_is_given(make_site, monkeypatch):

@@ -34,6 +34,19 @@ def test_feeds_are_valid_atom_with_absolute_links_and_full_content(published):
             content = entry.find(f"{ATOM}content").text or ""
             for url in re.findall(r'(?:href|src)="([^"]+)"', content):
                 assert re.match(r"(https?|mailto):", url), (rel, url)
+            for srcset in re.findall(r'srcset="([^"]+)"', content):
+                for candidate in srcset.split(","):
+                    assert candidate.strip().startswith(BASE + "/"), (rel, candidate)
+
+
+def test_pictures_in_feed_entries_point_at_published_files(published):
+    content = published.page("feeds/all.atom.xml")
+    urls = re.findall(r'src(?:set)?="([^"]+)"', content.replace("&quot;", '"'))
+    files = [part.strip().split(" ")[0] for url in urls for part in url.split(",")]
+    assert any(url.endswith(".webp") for url in files), "a story body with a picture is in the feed"
+    for url in files:
+        if url.startswith(BASE + "/"):
+            assert (published.output / url[len(BASE) + 1:]).is_file(), url
 
 
 def test_feed_of_a_champion_holds_her_stories_only(published):
@@ -64,13 +77,15 @@ def test_story_has_canonical_link_previews_and_structured_data(published):
     html = published.page("stories/robots/index.html")
     assert f'<link rel="canonical" href="{BASE}/stories/robots/">' in html
     assert '<meta property="og:type" content="article">' in html
-    assert f'<meta property="og:image" content="{BASE}/images/cover.jpg">' in html
+    assert f'<meta property="og:image" content="{BASE}/cards/stories/robots.jpg">' in html
     assert '<meta name="twitter:card" content="summary_large_image">' in html
     data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
     article, crumbs = data["@graph"]
     assert article["@type"] == "Article" and article["author"][0] == {
         "@type": "Person", "name": "Ada Test", "jobTitle": "Robotics engineer", "url": f"{BASE}/champions/ada-test/"}
     assert article["license"] == "https://creativecommons.org/licenses/by/4.0/"
+    assert article["image"] == f"{BASE}/cards/stories/robots.jpg"
+    assert (published.output / "cards/stories/robots.jpg").is_file()
     assert [c["item"] for c in crumbs["itemListElement"]] == [f"{BASE}/", f"{BASE}/pillars/research/", f"{BASE}/stories/robots/"]
 
 

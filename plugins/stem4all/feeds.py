@@ -10,6 +10,16 @@ from pelican.writers import Writer
 from .i18n import localise
 
 RELATIVE_URL = re.compile(r'(?P<attr>\s(?:href|src))="(?P<url>(?![a-z][a-z0-9+.-]*:|#|//)[^"]*)"', re.I)
+SRCSET = re.compile(r'(?P<attr>\ssrcset)="(?P<value>[^"]*)"', re.I)
+
+
+def absolute_srcset(base: str, value: str) -> str:
+    """Each candidate of a srcset ("url 480w, url 800w") made absolute against base."""
+    candidates = []
+    for candidate in value.split(","):
+        url, _, descriptor = candidate.strip().partition(" ")
+        candidates.append(f"{urljoin(base, url)} {descriptor}".strip())
+    return ", ".join(candidates)
 
 
 class FeedWriter(Writer):
@@ -24,7 +34,8 @@ class FeedWriter(Writer):
         base = entry["link"]
         for key in ("content", "description"):
             if entry.get(key):
-                entry[key] = RELATIVE_URL.sub(lambda m: f'{m["attr"]}="{urljoin(base, m["url"])}"', entry[key])
+                text = RELATIVE_URL.sub(lambda m: f'{m["attr"]}="{urljoin(base, m["url"])}"', entry[key])
+                entry[key] = SRCSET.sub(lambda m: f'{m["attr"]}="{absolute_srcset(base, m["value"])}"', text)
 
 
 def newest_first(stories):

@@ -10,6 +10,7 @@ from pelican.urlwrappers import Tag
 from . import feeds, i18n, seo
 from .feeds import FeedWriter
 from .i18n import localise
+from .picture import picture
 from .profiles import ProfilesGenerator
 from .reader import ContentError, StoryReader
 from .settings import apply_defaults, lang_prefix, now, url_for
@@ -64,6 +65,7 @@ def setup_templates(generator):
     env.globals["prefix"] = functools.partial(lang_prefix, settings)
     env.globals["feed_for"] = functools.partial(feeds.feed_for, settings)
     env.globals["story_jsonld"] = functools.partial(seo.story_jsonld, settings)
+    env.globals["picture"] = picture
 
 
 def url_in(settings, item, lang):

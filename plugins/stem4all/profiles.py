@@ -83,6 +83,15 @@ class ProfilesGenerator(Generator):
         self.context["pillars"].sort(key=lambda p: (getattr(p, "order", 0), p.slug))
         self.context["champions"].sort(key=lambda c: (c.title.casefold(), c.slug))
         self.link_stories()
+        self.published_images = images.prepare(self.settings, self.path, self.context, self.live())
+
+    def live(self) -> list:
+        """Everything a published build shows: stories, their translations, champions, pillars, pages."""
+        ctx = self.context
+        live = ctx["articles"] + ctx["story_translations"]
+        for folder in ("champions", "pillars", "pages"):
+            live += ctx[folder] + ctx[f"{folder}_translations"]
+        return live
 
     def read_folder(self, schema):
         items = []
@@ -155,8 +164,4 @@ class ProfilesGenerator(Generator):
         feeds.write(self, writer)
         redirects.write(self, writer)
         seo.write(self)
-        ctx = self.context
-        live = ctx["articles"] + ctx["story_translations"]
-        for folder in ("champions", "pillars", "pages"):
-            live += ctx[folder] + ctx[f"{folder}_translations"]
-        images.publish(self.path, self.output_path, images.shown_by(live))
+        images.publish(self.published_images, self.output_path, self.settings["STEM4ALL_IMAGE_CACHE"])

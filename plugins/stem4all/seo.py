@@ -100,8 +100,8 @@ def story_jsonld(settings, story, lang) -> dict:
                    for c in story.champions],
         "publisher": {"@type": "Organization", "name": settings["SITENAME"], "url": _absolute(settings, "")},
     }
-    if getattr(story, "cover", None):
-        article["image"] = _absolute(settings, story.cover)
+    if getattr(story, "share_card", None):  # the original cover is never published; its card always is
+        article["image"] = _absolute(settings, story.share_card)
     crumbs = [(settings["SITENAME"], _absolute(settings, lang_prefix(settings, lang)))]
     if story.pillars:
         pillar = localise(story.pillars[0], lang)

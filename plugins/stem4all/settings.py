@@ -8,10 +8,25 @@ import time
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from PIL import features
+
+# The folder that holds pelicanconf.py and plugins/: relative cache paths start there.
+PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
 DEFAULTS = {
     "STEM4ALL_IMAGES_DIR": "images",
     "STEM4ALL_IMAGE_MAX_BYTES": 20_000_000,
     "STEM4ALL_IMAGE_MAX_PIXELS": 40_000_000,
+    # Derived images and share cards, kept between builds; relative to the project root.
+    "STEM4ALL_IMAGE_CACHE": ".cache/images",
+    # Widths of every published picture (never wider than its source), and the modern formats
+    # offered before the JPEG (PNG with transparency) fallback, best first: "avif", "webp".
+    "STEM4ALL_IMAGE_WIDTHS": [480, 800, 1200, 1600],
+    "STEM4ALL_IMAGE_FORMATS": ["webp"],
+    "STEM4ALL_IMAGE_QUALITY": {"avif": 50, "webp": 75, "jpeg": 80},
+    # Share cards are drawn with these fonts; they must cover Cyrillic and Azerbaijani Latin.
+    "STEM4ALL_CARD_FONT": "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "STEM4ALL_CARD_FONT_BOLD": "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
     "STEM4ALL_CHAMPION_URL": "champions/{slug}/",
     "STEM4ALL_PILLAR_URL": "pillars/{slug}/",
     "STEM4ALL_COUNTRY_URL": "countries/{slug}/",
@@ -48,9 +63,25 @@ def apply_defaults(settings: dict) -> None:
     if not settings.get("STEM4ALL_CACHE_KEYED"):
         settings["CACHE_PATH"] = os.path.join(settings.get("CACHE_PATH", "cache"), reader_fingerprint())
         settings["STEM4ALL_CACHE_KEYED"] = True
+    settings["STEM4ALL_IMAGE_CACHE"] = os.path.join(PROJECT_ROOT, settings["STEM4ALL_IMAGE_CACHE"])
+    check_images(settings)
     for key in ("STEM4ALL_CHAMPION_URL", "STEM4ALL_PILLAR_URL", "STEM4ALL_COUNTRY_URL", "STEM4ALL_PAGE_URL"):
         if not settings[key].endswith("/") or "{slug}" not in settings[key]:
             raise ValueError(f"{key} must contain {{slug}} and end with '/', e.g. 'champions/{{slug}}/'")
+
+
+def check_images(settings: dict) -> None:
+    widths, formats = settings["STEM4ALL_IMAGE_WIDTHS"], settings["STEM4ALL_IMAGE_FORMATS"]
+    if not widths or not all(isinstance(w, int) and w > 0 for w in widths):
+        raise ValueError(f"STEM4ALL_IMAGE_WIDTHS must be a list of pixel widths, e.g. [480, 800, 1200, 1600], not {widths!r}")
+    unknown = set(formats) - {"avif", "webp"}
+    if unknown:
+        raise ValueError(f"STEM4ALL_IMAGE_FORMATS may hold 'avif' and 'webp' only, not {sorted(unknown)}")
+    if "avif" in formats and not features.check("avif"):
+        raise ValueError("this Pillow cannot write AVIF — remove 'avif' from STEM4ALL_IMAGE_FORMATS or upgrade Pillow")
+    missing = (set(formats) | {"jpeg"}) - set(settings["STEM4ALL_IMAGE_QUALITY"])
+    if missing:
+        raise ValueError(f"STEM4ALL_IMAGE_QUALITY needs a quality (0–100) for {sorted(missing)}, e.g. {{'webp': 75}}")
 
 
 def reader_fingerprint() -> str:
