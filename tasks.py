@@ -225,3 +225,22 @@ def story_from_issue(c, body=None, json=None, date=None):
     if not args:
         sys.exit("give the issue's text with --body FILE (or the answers with --json FILE)")
     _exit(main(args + (["--date", date] if date else [])))
+
+
+@task(help={"sizes": "numbers of stories, comma-separated (default 100,1000)",
+            "runs": "rounds per size; the tables show medians (default 3)",
+            "json": "also write the figures to this JSON file"})
+def bench(c, sizes="100,1000", runs=3, json=None):
+    """Benchmark: our build against stock Pelican on synthetic campaigns, plus the page budgets."""
+    args = [sys.executable, os.path.join(ROOT, "benchmarks", "bench.py"), "--sizes", sizes, "--runs", str(runs)]
+    _exit(c.run(" ".join(args + (["--json", json] if json else [])), warn=True, pty=False).exited)
+
+
+@task(help={"runs": "Lighthouse runs per page; the median counts (default 1)"})
+def lighthouse(c, runs=1):
+    """Lighthouse (mobile) on the home, a story, a champion and a pillar page; installs Lighthouse on first use."""
+    tool = os.path.join(ROOT, "benchmarks", "lighthouse-tool")
+    if not os.path.exists(os.path.join(tool, "node_modules", "lighthouse")):
+        c.run(f"npm ci --prefix {tool} --ignore-scripts --no-audit --no-fund")
+    script = os.path.join(ROOT, "benchmarks", "lighthouse.py")
+    _exit(c.run(f"{sys.executable} {script} --runs {int(runs)}", warn=True).exited)
