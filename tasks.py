@@ -227,10 +227,10 @@ def story_from_issue(c, body=None, json=None, date=None):
     _exit(main(args + (["--date", date] if date else [])))
 
 
-@task(help={"sizes": "numbers of stories, comma-separated (default 100,1000)",
+@task(help={"sizes": "numbers of stories, comma-separated (default 100,1000,5000)",
             "runs": "rounds per size; the tables show medians (default 3)",
             "json": "also write the figures to this JSON file"})
-def bench(c, sizes="100,1000", runs=3, json=None):
+def bench(c, sizes="100,1000,5000", runs=3, json=None):
     """Benchmark: our build against stock Pelican on synthetic campaigns, plus the page budgets."""
     args = [sys.executable, os.path.join(ROOT, "benchmarks", "bench.py"), "--sizes", sizes, "--runs", str(runs)]
     _exit(c.run(" ".join(args + (["--json", json] if json else [])), warn=True, pty=False).exited)
