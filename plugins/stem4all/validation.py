@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 from babel import Locale, UnknownLocaleError
 
-from . import countries, fields, images, markup, redirects
+from . import contentcache, countries, fields, images, markup, redirects
+from .contentcache import FileResult
 from .frontmatter import Document, FrontMatterError, parse
 from .schema import SCHEMAS, SUMMARY_MAX, Schema
 from .slugs import split_name
@@ -44,6 +45,7 @@ class Entry:
     lang: str
     suffixed: bool
     doc: Document
+    rendered: markup.Rendered  # the body, rendered at the depth its page is written
 
     @property
     def meta(self):
@@ -109,8 +111,13 @@ class Checker:
         except FrontMatterError as exc:
             self.report(rel, exc.line, exc.message)
             return
+        lang = lang or self.default_lang
+        rendered = markup.render(doc.body, rel, contentcache.depth(self.settings, lang),
+                                 self.settings["STEM4ALL_IMAGES_DIR"])
+        contentcache.remember(os.path.join(self.content, rel), contentcache.digest(raw), self.settings,
+                              FileResult(doc, rendered))
         entry = Entry(rel, self.display(rel), schema, doc.meta.get("slug") or slug,
-                      lang or self.default_lang, bool(lang), doc)
+                      lang, bool(parts[1]), doc, rendered)
         self.check_fields(entry)
         self.entries.append(entry)
 
@@ -215,7 +222,7 @@ class Checker:
                 self.report(e.rel, e.doc.line_of(key), f"there is no {key[:-1]} '{slug}' — {hint}")
 
     def check_body(self, e: Entry) -> None:
-        rendered = markup.render(e.doc.body, e.rel, depth=2, images_dir=self.settings["STEM4ALL_IMAGES_DIR"])
+        rendered = e.rendered
         body_lines = e.doc.body.split("\n")
 
         def line_of(fragment: str) -> int:
@@ -244,6 +251,7 @@ class Checker:
 
 def check(settings: dict, root: str | None = None) -> tuple[list[Problem], list[Entry]]:
     """Validate all content; return the problems (sorted) and the files that could be read."""
+    contentcache.start_build()
     checker = Checker(settings, root)
     return checker.run(), checker.entries
 
