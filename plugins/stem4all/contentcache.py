@@ -1,4 +1,9 @@
-"""Each content file is parsed and rendered once per build: the check does it, the reader reuses it.
+"""Each content file is parsed and rendered once per build, and not again until it changes.
+
+Within a build the check does it and the reader reuses it. Between builds, the part of the check
+that depends on a file alone (its front matter, fields, rendered body) is kept in CACHE_PATH by
+the file's SHA-256, so a rebuild renders only what changed; the checks across files (slugs,
+champions, links, aliases) still run over everything every time.
 
 The check must read every file before Pelican starts (so every problem is reported at once and
 the old site stays up), and Pelican's reader then needs the same front matter and HTML. Handing
@@ -7,12 +12,22 @@ of a cold build without changing what either of them produces."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import logging
 import os
+import pickle
+import tempfile
 from dataclasses import dataclass
+from importlib import metadata
+
+import yaml
 
 from .frontmatter import Document
 from .markup import Rendered
+from .settings import reader_fingerprint
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -52,3 +67,90 @@ def remember(path: str, sha: str, settings: dict, result: FileResult) -> None:
 def recall(path: str, sha: str, settings: dict) -> FileResult | None:
     """The check's result for this very file content in this build, or None."""
     return _memo.get((os.path.abspath(path), sha, _render_key(settings)))
+
+
+@dataclass
+class Checked:
+    """One file's own check, which depends on nothing but its bytes: kept between builds.
+
+    `problems` holds validation's Found (a problem in the file alone) and ImageField (a picture the
+    front matter names, checked again on every build because the photo can change on its own)."""
+
+    result: FileResult | None  # None when the file could not be parsed
+    problems: list
+
+
+STORE_NAME = "stem4all-checked.pickle"
+
+
+def fingerprint(settings: dict, context: str = "") -> str:
+    """What, besides a file's bytes, decides its check: our code, the libraries, the settings."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    sha = hashlib.sha256(reader_fingerprint().encode())
+    for name in ("validation.py", "contentcache.py"):
+        with open(os.path.join(here, name), "rb") as f:
+            sha.update(f.read())
+    versions = [_version(name) for name in ("markdown", "pymdown-extensions", "nh3", "PyYAML", "babel")]
+    sha.update(repr((versions, yaml.__with_libyaml__, _render_key(settings), context)).encode())
+    return sha.hexdigest()
+
+
+def _version(distribution: str) -> str:
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return ""
+
+
+class Store:
+    """Each file's Checked, by its path in content/ and SHA-256, in CACHE_PATH between builds.
+
+    Follows Pelican's own switches: LOAD_CONTENT_CACHE to read it, CACHE_CONTENT to write it.
+    A file that cannot be read (corrupt, from another version) is ignored: it is only a cache."""
+
+    def __init__(self, settings: dict, context: str = ""):
+        folder = settings.get("CACHE_PATH")
+        self.path = os.path.join(folder, STORE_NAME) if folder else None
+        self.key = fingerprint(settings, context)
+        self.writable = bool(self.path and settings.get("CACHE_CONTENT", True))
+        loadable = self.path and settings.get("LOAD_CONTENT_CACHE", True)
+        self.old: dict[str, tuple[str, Checked]] = self._load() if loadable else {}
+        self.new: dict[str, tuple[str, Checked]] = {}
+
+    def _load(self) -> dict:
+        try:
+            with open(self.path, "rb") as f:
+                stored = pickle.load(f)
+        except FileNotFoundError:
+            return {}
+        except Exception as exc:  # noqa: BLE001 - a damaged cache costs one full check, never the build
+            logger.warning("[stem4all] ignoring the unreadable check cache %s (%s)", self.path, exc)
+            return {}
+        if not isinstance(stored, dict) or stored.get("key") != self.key or not isinstance(stored.get("files"), dict):
+            return {}
+        return stored["files"]
+
+    def get(self, rel: str, sha: str) -> Checked | None:
+        found = self.old.get(rel)
+        if found and found[0] == sha and isinstance(found[1], Checked):
+            self.new[rel] = found
+            return found[1]
+        return None
+
+    def put(self, rel: str, sha: str, checked: Checked) -> None:
+        self.new[rel] = (sha, checked)
+
+    def save(self) -> None:
+        """Write the files of this build, if anything changed; atomically, so a crash never leaves half a file."""
+        if not self.writable or self.new == self.old:
+            return
+        os.makedirs(os.path.dirname(self.path), exist_ok=True)
+        fd, part = tempfile.mkstemp(prefix=".part-", dir=os.path.dirname(self.path))
+        try:
+            with os.fdopen(fd, "wb") as f:
+                pickle.dump({"key": self.key, "files": self.new}, f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(part, self.path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(part)
+            raise
