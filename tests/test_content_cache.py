@@ -110,3 +110,21 @@ def test_the_cache_is_written_atomically(make_site, monkeypatch):
         s.check()
     assert store_file(s).read_bytes() == before
     assert [p.name for p in store_file(s).parent.iterdir() if p.name.startswith(".part-")] == []
+
+
+def test_a_photo_is_decoded_once_per_build_and_not_again_until_it_changes(make_site, monkeypatch):
+    from stem4all import images
+
+    opened = []
+    real = images._check_pixels
+    monkeypatch.setattr(images, "_check_pixels", lambda path, *args: opened.append(path) or real(path, *args))
+    s = make_site()
+    first = s.check()
+    assert len(opened) == len(set(opened)) > 0
+    opened.clear()
+    assert s.check() == first
+    assert opened == []
+    cover = s.content / "images" / "cover.jpg"
+    cover.write_bytes(cover.read_bytes() + b"\0")
+    s.check()
+    assert opened == [str(cover)]

@@ -87,10 +87,11 @@ def fingerprint(settings: dict, context: str = "") -> str:
     """What, besides a file's bytes, decides its check: our code, the libraries, the settings."""
     here = os.path.dirname(os.path.abspath(__file__))
     sha = hashlib.sha256(reader_fingerprint().encode())
-    for name in ("validation.py", "contentcache.py"):
+    for name in ("validation.py", "contentcache.py", "images.py"):
         with open(os.path.join(here, name), "rb") as f:
             sha.update(f.read())
-    versions = [_version(name) for name in ("markdown", "pymdown-extensions", "nh3", "PyYAML", "babel")]
+    versions = [_version(name) for name in ("markdown", "pymdown-extensions", "nh3", "PyYAML", "babel",
+                                            "pillow", "pillow-heif")]
     sha.update(repr((versions, yaml.__with_libyaml__, _render_key(settings), context)).encode())
     return sha.hexdigest()
 
@@ -114,8 +115,12 @@ class Store:
         self.key = fingerprint(settings, context)
         self.writable = bool(self.path and settings.get("CACHE_CONTENT", True))
         loadable = self.path and settings.get("LOAD_CONTENT_CACHE", True)
-        self.old: dict[str, tuple[str, Checked]] = self._load() if loadable else {}
+        stored = self._load() if loadable else {}
+        self.old: dict[str, tuple[str, Checked]] = stored.get("files", {})
         self.new: dict[str, tuple[str, Checked]] = {}
+        # Photos' verdicts (images.check_source) by their hash: a photo is decoded when it changes.
+        self.old_verdicts: dict[str, str | None] = stored.get("verdicts", {})
+        self.new_verdicts: dict[str, str | None] = {}
 
     def _load(self) -> dict:
         try:
@@ -126,9 +131,10 @@ class Store:
         except Exception as exc:  # noqa: BLE001 - a damaged cache costs one full check, never the build
             logger.warning("[stem4all] ignoring the unreadable check cache %s (%s)", self.path, exc)
             return {}
-        if not isinstance(stored, dict) or stored.get("key") != self.key or not isinstance(stored.get("files"), dict):
+        if not (isinstance(stored, dict) and stored.get("key") == self.key
+                and isinstance(stored.get("files"), dict) and isinstance(stored.get("verdicts"), dict)):
             return {}
-        return stored["files"]
+        return stored
 
     def get(self, rel: str, sha: str) -> Checked | None:
         found = self.old.get(rel)
@@ -140,15 +146,22 @@ class Store:
     def put(self, rel: str, sha: str, checked: Checked) -> None:
         self.new[rel] = (sha, checked)
 
+    def verdict(self, key: str, work) -> str | None:
+        """The stored verdict on a photo, or what `work()` finds now (and is then stored)."""
+        if key not in self.new_verdicts:
+            self.new_verdicts[key] = self.old_verdicts[key] if key in self.old_verdicts else work()
+        return self.new_verdicts[key]
+
     def save(self) -> None:
-        """Write the files of this build, if anything changed; atomically, so a crash never leaves half a file."""
-        if not self.writable or self.new == self.old:
+        """Write what this build used, if anything changed; atomically, so a crash never leaves half a file."""
+        if not self.writable or (self.new == self.old and self.new_verdicts == self.old_verdicts):
             return
         os.makedirs(os.path.dirname(self.path), exist_ok=True)
         fd, part = tempfile.mkstemp(prefix=".part-", dir=os.path.dirname(self.path))
         try:
             with os.fdopen(fd, "wb") as f:
-                pickle.dump({"key": self.key, "files": self.new}, f, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump({"key": self.key, "files": self.new, "verdicts": self.new_verdicts}, f,
+                            protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(part, self.path)
         except BaseException:
             with contextlib.suppress(OSError):

@@ -79,6 +79,7 @@ class Checker:
         self.entries: list[Entry] = []
         # Messages name other files as seen from `root`, so the kept results are keyed by it too.
         self.store = contentcache.Store(settings, context=os.path.relpath(self.content, self.root))
+        self.photos: dict[str, str | None] = {}
 
     def display(self, rel: str) -> str:
         return os.path.relpath(os.path.join(self.content, rel), self.root).replace(os.sep, "/")
@@ -191,10 +192,18 @@ class Checker:
                            f"add a line '{key}: …' before this line ({help_})")
         self.check_rules(e, report)
 
+    def check_photo(self, rel: str) -> str | None:
+        """images.check_source, once per picture per build (a cover can head hundreds of stories);
+        its look at the pixels is kept between builds by the picture's hash."""
+        if rel not in self.photos:
+            s = self.settings
+            self.photos[rel] = images.check_source(self.content, rel, s["STEM4ALL_IMAGES_DIR"],
+                                                   s["STEM4ALL_IMAGE_MAX_BYTES"], s["STEM4ALL_IMAGE_MAX_PIXELS"],
+                                                   kept=self.store.verdict)
+        return self.photos[rel]
+
     def check_image(self, e: Entry, key: str, line: int) -> None:
-        s = self.settings
-        problem = images.check_source(self.content, e.meta[key], s["STEM4ALL_IMAGES_DIR"],
-                                      s["STEM4ALL_IMAGE_MAX_BYTES"], s["STEM4ALL_IMAGE_MAX_PIXELS"])
+        problem = self.check_photo(e.meta[key])
         if problem:
             self.report(e.rel, line, f"'{key}': {problem}")
 
@@ -284,9 +293,7 @@ class Checker:
                 self.report(e.rel, line_of(target), f"the link points to content/{target}, which does not exist "
                             "— check the file name; links are relative to this file, e.g. ../champions/x.md")
         for target in rendered.images:
-            s = self.settings
-            problem = images.check_source(self.content, target, s["STEM4ALL_IMAGES_DIR"],
-                                          s["STEM4ALL_IMAGE_MAX_BYTES"], s["STEM4ALL_IMAGE_MAX_PIXELS"])
+            problem = self.check_photo(target)
             if problem:
                 self.report(e.rel, line_of(target), problem)
 
