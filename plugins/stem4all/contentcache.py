@@ -87,7 +87,7 @@ def fingerprint(settings: dict, context: str = "") -> str:
     """What, besides a file's bytes, decides its check: our code, the libraries, the settings."""
     here = os.path.dirname(os.path.abspath(__file__))
     sha = hashlib.sha256(reader_fingerprint().encode())
-    for name in ("validation.py", "contentcache.py", "images.py"):
+    for name in ("validation.py", "contentcache.py", "images.py", "slugs.py", "countries.py"):
         with open(os.path.join(here, name), "rb") as f:
             sha.update(f.read())
     versions = [_version(name) for name in ("markdown", "pymdown-extensions", "nh3", "PyYAML", "babel",
@@ -123,16 +123,19 @@ class Store:
         self.new_verdicts: dict[str, str | None] = {}
 
     def _load(self) -> dict:
+        # The key comes first in the file, so results kept by other code or settings are not even unpickled.
         try:
             with open(self.path, "rb") as f:
+                if pickle.load(f) != self.key:
+                    return {}
                 stored = pickle.load(f)
         except FileNotFoundError:
             return {}
         except Exception as exc:  # noqa: BLE001 - a damaged cache costs one full check, never the build
             logger.warning("[stem4all] ignoring the unreadable check cache %s (%s)", self.path, exc)
             return {}
-        if not (isinstance(stored, dict) and stored.get("key") == self.key
-                and isinstance(stored.get("files"), dict) and isinstance(stored.get("verdicts"), dict)):
+        if not (isinstance(stored, dict) and isinstance(stored.get("files"), dict)
+                and isinstance(stored.get("verdicts"), dict)):
             return {}
         return stored
 
@@ -160,8 +163,8 @@ class Store:
         fd, part = tempfile.mkstemp(prefix=".part-", dir=os.path.dirname(self.path))
         try:
             with os.fdopen(fd, "wb") as f:
-                pickle.dump({"key": self.key, "files": self.new, "verdicts": self.new_verdicts}, f,
-                            protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(self.key, f, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump({"files": self.new, "verdicts": self.new_verdicts}, f, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(part, self.path)
         except BaseException:
             with contextlib.suppress(OSError):
