@@ -102,3 +102,14 @@ def test_video_loads_nothing_from_youtube_until_the_reader_presses_play(make_sit
         assert frame.get_attribute("src") == "https://www.youtube-nocookie.com/embed/aaaaaaaaaaa?autoplay=1"
         assert all(u.startswith("https://www.youtube-nocookie.com/") for u in outside) and outside
         browser.close()
+
+
+def test_one_file_leaves_nothing_behind_for_the_next():
+    from stem4all import markup
+
+    first = markup.render("HTML[^1] and [ref]\n\n[^1]: a note\n\n*[HTML]: Hypertext\n\n[ref]: https://example.org/\n"
+                          "\n![p](../images/a.jpg)\n", "stories/a.md", 2)
+    second = markup.render("HTML [ref] text[^1]\n\n[b](../champions/b.md)\n", "stories/b.md", 2)
+    assert "<abbr" in first.html and "footnote" in first.html and first.images == ["images/a.jpg"]
+    assert second.html == '<p>HTML [ref] text[^1]</p>\n<p><a href="{filename}/champions/b.md" rel="noopener noreferrer">b</a></p>'
+    assert second.links == ["champions/b.md"] and second.images == []

@@ -16,14 +16,41 @@ class FrontMatterError(Exception):
         self.message = message
 
 
-class _Loader(yaml.SafeLoader):
-    """Safe YAML that keeps dates as the text the contributor wrote; we parse them ourselves."""
-
-
-_Loader.yaml_implicit_resolvers = {
+# Dates stay the text the contributor wrote; we parse them ourselves.
+_RESOLVERS = {
     first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe YAML that keeps dates as the text the contributor wrote; we parse them ourselves."""
+
+    yaml_implicit_resolvers = _RESOLVERS
+
+
+if yaml.__with_libyaml__:
+    class _FastLoader(yaml.CSafeLoader):
+        """The same, parsed by libyaml (in C): the pure-Python scanner was most of a file's parse time."""
+
+        yaml_implicit_resolvers = _RESOLVERS
+else:  # PyYAML built without libyaml
+    _FastLoader = _Loader
+
+
+def _compose(text: str) -> tuple[yaml.Node | None, yaml.SafeLoader]:
+    """The YAML's node tree (it knows the line of every key) and the loader to build the data from it.
+
+    libyaml words some errors differently, so on any error the pure-Python parser reads the text
+    again: contributors get the same message and line whichever parser PyYAML has."""
+    loader = _FastLoader(text)
+    try:
+        return loader.get_single_node(), loader
+    except yaml.YAMLError:
+        if _FastLoader is _Loader:
+            raise
+    loader = _Loader(text)
+    return loader.get_single_node(), loader
 
 
 @dataclass
@@ -59,7 +86,7 @@ def parse(text: str) -> Document:
         ) from None
     yaml_text = "\n".join(all_lines[1:end])
     try:
-        node = yaml.compose(yaml_text, Loader=_Loader)
+        node, loader = _compose(yaml_text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 2 if mark else 2
@@ -80,7 +107,7 @@ def parse(text: str) -> Document:
                 f"the field '{key}' appears twice (first on line {lines[key]}) — keep only one",
             )
         lines[key] = key_node.start_mark.line + 2
-    meta = _Loader(yaml_text).get_single_data()
+    meta = loader.construct_document(node)
     meta = {str(k): v for k, v in meta.items()}
     body = "\n".join(all_lines[end + 1 :])
     return Document(meta=meta, lines=lines, body=body, body_line=end + 2, end_line=end + 1, text=text)

@@ -9,6 +9,7 @@ import json
 import logging
 import os
 import posixpath
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from PIL import Image, ImageOps, UnidentifiedImageError, features
@@ -25,8 +26,12 @@ HEIC_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"
 GPS_IFD = 0x8825
 
 
-def check_source(content_path: str, rel: str, images_dir: str, max_bytes: int, max_pixels: int) -> str | None:
-    """What is wrong with the image `rel` (relative to content/), or None."""
+def check_source(content_path: str, rel: str, images_dir: str, max_bytes: int, max_pixels: int,
+                 kept: Callable[[str, Callable[[], str | None]], str | None] | None = None) -> str | None:
+    """What is wrong with the image `rel` (relative to content/), or None.
+
+    Decoding is the slow part; with `kept(key, work)`, a cache that returns the verdict stored
+    under `key` or runs `work`, the pixels of a photo are looked at only when its bytes change."""
     norm = posixpath.normpath(str(rel))
     if rel.startswith("/") or norm.startswith("..") or not norm.startswith(images_dir + "/"):
         return f"'{rel}' must be a file inside content/{images_dir}/ — write it as {images_dir}/<file name>"
@@ -42,6 +47,14 @@ def check_source(content_path: str, rel: str, images_dir: str, max_bytes: int, m
                 "convert it to JPEG (on the iPhone: Settings → Camera → Formats → Most Compatible; "
                 "on a computer: open it and export or save it as JPEG)")
     readable = FORMATS | ({"HEIF"} if heif else set()) | ({"AVIF"} if features.check("avif") else set())
+    if kept is None:
+        return _check_pixels(path, norm, readable, max_pixels)
+    key = f"{_digest(path)} {norm} {max_pixels} {Image.MAX_IMAGE_PIXELS} {','.join(sorted(readable))}"
+    return kept(key, lambda: _check_pixels(path, norm, readable, max_pixels))
+
+
+def _check_pixels(path: str, norm: str, readable: set[str], max_pixels: int) -> str | None:
+    """The checks that open the picture: its format, size, GPS position, and whether it decodes."""
     try:
         with Image.open(path) as img:
             if img.format not in readable:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -51,11 +52,22 @@ def resolve(source: str, target: str) -> str | None:
 
 
 class _LinkRewriter(Treeprocessor):
-    """Rewrite relative links so that what previews on GitHub also works on the site."""
+    """Rewrite relative links so that what previews on GitHub also works on the site.
 
-    def __init__(self, md, source: str, depth: int, images_dir: str, result: Rendered):
+    The Markdown instance is reused for every file, so the file being rendered and its result are
+    set on it (`stem4all_source`, `stem4all_result`) before each conversion."""
+
+    def __init__(self, md, depth: int, images_dir: str):
         super().__init__(md)
-        self.source, self.depth, self.images_dir, self.result = source, depth, images_dir, result
+        self.depth, self.images_dir = depth, images_dir
+
+    @property
+    def source(self) -> str:
+        return self.md.stem4all_source
+
+    @property
+    def result(self) -> Rendered:
+        return self.md.stem4all_result
 
     def run(self, root):
         for el in root.iter():
@@ -99,13 +111,20 @@ class _Links(Extension):
         md.treeprocessors.register(_LinkRewriter(md, **self.args), "stem4all_links", 1)
 
 
+@functools.lru_cache(maxsize=None)
+def _markdown(depth: int, images_dir: str) -> markdown.Markdown:
+    """One Markdown per configuration: setting up its extensions cost more than many a short story."""
+    return markdown.Markdown(extensions=[*EXTENSIONS, _Links(depth=depth, images_dir=images_dir)],
+                             output_format="html")
+
+
 def render(body: str, source: str, depth: int, images_dir: str = "images") -> Rendered:
     """Render a story or profile body; `depth` is how many folders deep its page is written."""
     result = Rendered(html="")
-    md = markdown.Markdown(
-        extensions=[*EXTENSIONS, _Links(source=source, depth=depth, images_dir=images_dir, result=result)],
-        output_format="html",
-    )
+    md = _markdown(depth, images_dir)
+    # reset() forgets the previous file's footnotes, abbreviations and link references.
+    md.reset()
+    md.stem4all_source, md.stem4all_result = source, result
     raw = md.convert(body)
     result.html = sanitise(raw)
     result.removed = _Removals.find(raw)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import html
 import os
 
@@ -9,7 +10,7 @@ from pelican.readers import BaseReader
 from pelican.urlwrappers import Category, Tag
 from pelican.utils import SafeDatetime
 
-from . import fields, markup
+from . import contentcache, fields, markup
 from .frontmatter import FrontMatterError, parse
 from .schema import SCHEMAS
 from .slugs import split_name
@@ -28,23 +29,15 @@ class StoryReader(BaseReader):
         rel = os.path.relpath(source_path, content_root).replace(os.sep, "/")
         folder = rel.split("/", 1)[0]
         schema = SCHEMAS.get(folder)
-        with open(source_path, encoding="utf-8") as f:
-            text = f.read()
-        try:
-            doc = parse(text)
-        except FrontMatterError as exc:
-            raise ContentError(f"{rel}:{exc.line}: {exc.message}") from None
         slug, lang = split_name(os.path.basename(source_path)) or (None, None)
-        default_lang = self.settings["DEFAULT_LANG"]
-        lang = lang or default_lang
-        depth = 2 if lang == default_lang else 3
-        rendered = markup.render(doc.body, rel, depth, self.settings["STEM4ALL_IMAGES_DIR"])
-        meta = dict(doc.meta)
+        lang = lang or self.settings["DEFAULT_LANG"]
+        doc, rendered = self.parse_and_render(source_path, rel, lang)
+        meta = copy.deepcopy(doc.meta)
         out = {
             "slug": meta.get("slug") or slug,
             "lang": lang,
             "kind": schema.kind if schema else "page",
-            "body_images": rendered.images,
+            "body_images": list(rendered.images),
             "sample": bool(meta.get("sample")),
             # About 200 words a minute, a pace that also suits readers in their second language.
             "reading_minutes": max(1, round(len(doc.body.split()) / 200)),
@@ -66,6 +59,24 @@ class StoryReader(BaseReader):
             # Pelican files every article under a category; ours are pillars, so one fixed name.
             out["category"] = Category("stories", self.settings)
         return rendered.html, out
+
+    def parse_and_render(self, source_path, rel, lang):
+        """The file's front matter and HTML: the content check's, when it has just read these bytes."""
+        with open(source_path, "rb") as f:
+            raw = f.read()
+        text = raw.decode("utf-8")
+        if "\r" not in text:
+            checked = contentcache.recall(source_path, contentcache.digest(raw), self.settings)
+            if checked:
+                return checked.doc, checked.rendered
+        # The check reads bytes; a file opened as text has its line endings made "\n", as here.
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        try:
+            doc = parse(text)
+        except FrontMatterError as exc:
+            raise ContentError(f"{rel}:{exc.line}: {exc.message}") from None
+        depth = contentcache.depth(self.settings, lang)
+        return doc, markup.render(doc.body, rel, depth, self.settings["STEM4ALL_IMAGES_DIR"])
 
     def convert(self, key, value):
         if key in ("date", "updated"):

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 from babel import Locale, UnknownLocaleError
 
-from . import countries, fields, images, markup, redirects
+from . import contentcache, countries, fields, images, markup, redirects
+from .contentcache import Checked, FileResult
 from .frontmatter import Document, FrontMatterError, parse
 from .schema import SCHEMAS, SUMMARY_MAX, Schema
 from .slugs import split_name
@@ -33,6 +34,23 @@ class Problem:
         return f"::{self.level} file={self.path},line={self.line},title=Story check::{text}"
 
 
+@dataclass(frozen=True)
+class Found:
+    """A problem one file has on its own, before we know where the contributor runs the check from."""
+
+    line: int
+    message: str
+    level: str = "error"
+
+
+@dataclass(frozen=True)
+class ImageField:
+    """A picture named in the front matter: checked on every build, as the photo can change on its own."""
+
+    key: str
+    line: int
+
+
 @dataclass
 class Entry:
     """One content file: where it is, what it is, and its parsed front matter."""
@@ -44,6 +62,7 @@ class Entry:
     lang: str
     suffixed: bool
     doc: Document
+    rendered: markup.Rendered  # the body, rendered at the depth its page is written
 
     @property
     def meta(self):
@@ -58,6 +77,9 @@ class Checker:
         self.default_lang = settings.get("DEFAULT_LANG", "en")
         self.problems: list[Problem] = []
         self.entries: list[Entry] = []
+        # Messages name other files as seen from `root`, so the kept results are keyed by it too.
+        self.store = contentcache.Store(settings, context=os.path.relpath(self.content, self.root))
+        self.photos: dict[str, str | None] = {}
 
     def display(self, rel: str) -> str:
         return os.path.relpath(os.path.join(self.content, rel), self.root).replace(os.sep, "/")
@@ -73,6 +95,7 @@ class Checker:
                     rel = os.path.relpath(os.path.join(dirpath, name), self.content).replace(os.sep, "/")
                     self.read(rel, name, schema)
         self.cross_check()
+        self.store.save()
         return sorted(self.problems, key=lambda p: (p.path, p.line))
 
     def read(self, rel: str, name: str, schema: Schema) -> None:
@@ -96,85 +119,120 @@ class Checker:
         try:
             with open(os.path.join(self.content, rel), "rb") as f:
                 raw = f.read()
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            line = raw[: exc.start].count(b"\n") + 1
-            self.report(rel, line, "this line is not UTF-8 text — save the file as UTF-8 in your editor")
-            return
         except OSError as exc:
             self.report(rel, 1, f"the file cannot be read ({exc.strerror}) — check its permissions")
             return
+        sha = contentcache.digest(raw)
+        checked = self.store.get(rel, sha)
+        if checked is None:
+            checked = self.examine(rel, raw, schema, slug, lang)
+            self.store.put(rel, sha, checked)
+        entry = self.entry(rel, schema, slug, lang, checked.result) if checked.result else None
+        for found in checked.problems:
+            if isinstance(found, ImageField):
+                self.check_image(entry, found.key, found.line)
+            else:
+                self.report(rel, found.line, found.message, found.level)
+        if entry:
+            contentcache.remember(os.path.join(self.content, rel), sha, self.settings, checked.result)
+            self.entries.append(entry)
+
+    def entry(self, rel: str, schema: Schema, slug: str, suffix: str | None, result: FileResult) -> Entry:
+        return Entry(rel, self.display(rel), schema, result.doc.meta.get("slug") or slug,
+                     suffix or self.default_lang, bool(suffix), result.doc, result.rendered)
+
+    def examine(self, rel: str, raw: bytes, schema: Schema, slug: str, suffix: str | None) -> Checked:
+        """The check of one file on its own: what its bytes alone decide, so it can be kept by their hash."""
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            return Checked(None, [Found(line, "this line is not UTF-8 text — save the file as UTF-8 in your editor")])
         try:
             doc = parse(text)
         except FrontMatterError as exc:
-            self.report(rel, exc.line, exc.message)
-            return
-        entry = Entry(rel, self.display(rel), schema, doc.meta.get("slug") or slug,
-                      lang or self.default_lang, bool(lang), doc)
-        self.check_fields(entry)
-        self.entries.append(entry)
+            return Checked(None, [Found(exc.line, exc.message)])
+        lang = suffix or self.default_lang
+        rendered = markup.render(doc.body, rel, contentcache.depth(self.settings, lang),
+                                 self.settings["STEM4ALL_IMAGES_DIR"])
+        result = FileResult(doc, rendered)
+        found: list = []
+        self.check_fields(self.entry(rel, schema, slug, suffix, result), found)
+        return Checked(result, found)
 
-    def check_fields(self, e: Entry) -> None:
+    def check_fields(self, e: Entry, found: list) -> None:
+        """Fields and rules of one file; problems go to `found`, pictures are noted to check each build."""
+        def report(line, message, level="error"):
+            found.append(Found(line, message, level))
+
         meta, schema = e.meta, e.schema
         is_translation = e.suffixed and schema.kind != "story"
         for key in meta:
             if key not in schema.by_name:
                 close = difflib.get_close_matches(key, list(schema.by_name), n=1, cutoff=0.6)
                 hint = f"did you mean '{close[0]}'?" if close else "remove it or check the spelling"
-                self.report(e.rel, e.doc.line_of(key), f"unknown field '{key}' — {hint}")
+                report(e.doc.line_of(key), f"unknown field '{key}' — {hint}")
                 continue
             field = schema.by_name[key]
             if is_translation and not field.translatable and key not in ("lang", "sample"):
-                self.report(e.rel, e.doc.line_of(key), f"'{key}' cannot be translated — "
-                            f"set it only in the original file {self.display(e.rel.split('.')[0] + '.md')}")
+                report(e.doc.line_of(key), f"'{key}' cannot be translated — "
+                       f"set it only in the original file {self.display(e.rel.split('.')[0] + '.md')}")
                 continue
             problem = fields.check(field.kind, meta[key])
             if problem:
                 joiner = ": " if problem.startswith("'") else " "
-                self.report(e.rel, e.doc.line_of(key), f"'{key}'{joiner}{problem}")
+                report(e.doc.line_of(key), f"'{key}'{joiner}{problem}")
             elif field.kind == "image":
-                self.check_image(e, key)
+                found.append(ImageField(key, e.doc.line_of(key)))
         if not is_translation:
             for key in schema.required:
                 if key not in meta:
                     help_ = schema.by_name[key].help
-                    self.report(e.rel, e.doc.end_line, f"the required field '{key}' is missing — "
-                                f"add a line '{key}: …' before this line ({help_})")
-        self.check_rules(e)
+                    report(e.doc.end_line, f"the required field '{key}' is missing — "
+                           f"add a line '{key}: …' before this line ({help_})")
+        self.check_rules(e, report)
 
-    def check_image(self, e: Entry, key: str) -> None:
-        s = self.settings
-        problem = images.check_source(self.content, e.meta[key], s["STEM4ALL_IMAGES_DIR"],
-                                      s["STEM4ALL_IMAGE_MAX_BYTES"], s["STEM4ALL_IMAGE_MAX_PIXELS"])
+    def check_photo(self, rel: str) -> str | None:
+        """images.check_source, once per picture per build (a cover can head hundreds of stories);
+        its look at the pixels is kept between builds by the picture's hash."""
+        if rel not in self.photos:
+            s = self.settings
+            self.photos[rel] = images.check_source(self.content, rel, s["STEM4ALL_IMAGES_DIR"],
+                                                   s["STEM4ALL_IMAGE_MAX_BYTES"], s["STEM4ALL_IMAGE_MAX_PIXELS"],
+                                                   kept=self.store.verdict)
+        return self.photos[rel]
+
+    def check_image(self, e: Entry, key: str, line: int) -> None:
+        problem = self.check_photo(e.meta[key])
         if problem:
-            self.report(e.rel, e.doc.line_of(key), f"'{key}': {problem}")
+            self.report(e.rel, line, f"'{key}': {problem}")
 
-    def check_rules(self, e: Entry) -> None:
+    def check_rules(self, e: Entry, report) -> None:
         meta, line = e.meta, e.doc.line_of
         if "lang" in meta and isinstance(meta["lang"], str) and meta["lang"] != e.lang:
             wanted = "<slug>.md" if meta["lang"] == self.default_lang else f"<slug>.{meta['lang']}.md"
-            self.report(e.rel, line("lang"), f"lang is '{meta['lang']}' but the file name says '{e.lang}' — "
-                        f"make them agree: a '{meta['lang']}' file is named {wanted}, or remove the lang line")
+            report(line("lang"), f"lang is '{meta['lang']}' but the file name says '{e.lang}' — "
+                   f"make them agree: a '{meta['lang']}' file is named {wanted}, or remove the lang line")
         for image in ("cover", "photo"):
             if image in meta and f"{image}_alt" not in meta:
-                self.report(e.rel, line(image), f"'{image}' needs '{image}_alt' — add a line "
-                            f"'{image}_alt:' describing the picture for readers who cannot see it")
+                report(line(image), f"'{image}' needs '{image}_alt' — add a line "
+                       f"'{image}_alt:' describing the picture for readers who cannot see it")
         summary = meta.get("summary")
         if isinstance(summary, str) and len(summary) > SUMMARY_MAX:
-            self.report(e.rel, line("summary"), f"the summary is {len(summary)} characters, over the limit of "
-                        f"{SUMMARY_MAX} — shorten it; the story itself can say more")
+            report(line("summary"), f"the summary is {len(summary)} characters, over the limit of "
+                   f"{SUMMARY_MAX} — shorten it; the story itself can say more")
         if meta.get("minor") is True:
             if meta.get("guardian_consent") is not True:
-                self.report(e.rel, line("minor"), "a champion under 18 needs 'guardian_consent: true' — "
-                            "publish only after a parent or guardian has agreed in writing")
+                report(line("minor"), "a champion under 18 needs 'guardian_consent: true' — "
+                       "publish only after a parent or guardian has agreed in writing")
             name = meta.get("name")
             if isinstance(name, str) and not NAME_WITH_SURNAME.match(name.strip()):
-                self.report(e.rel, line("name"), f"'{name}' looks like a full name — this repository is public, "
-                            "so a champion under 18 is named by first name and initial only, e.g. 'Malika Q.'")
+                report(line("name"), f"'{name}' looks like a full name — this repository is public, "
+                       "so a champion under 18 is named by first name and initial only, e.g. 'Malika Q.'")
             if "photo" in meta and meta.get("guardian_consent_photo") is not True:
-                self.report(e.rel, line("photo"), "a photo of a champion under 18 needs "
-                            "'guardian_consent_photo: true' — without it, remove the photo line and "
-                            "do not add the photo to the repository")
+                report(line("photo"), "a photo of a champion under 18 needs "
+                       "'guardian_consent_photo: true' — without it, remove the photo line and "
+                       "do not add the photo to the repository")
 
     def cross_check(self) -> None:
         by_kind: dict[str, dict[tuple[str, str], Entry]] = {s.kind: {} for s in SCHEMAS.values()}
@@ -215,7 +273,7 @@ class Checker:
                 self.report(e.rel, e.doc.line_of(key), f"there is no {key[:-1]} '{slug}' — {hint}")
 
     def check_body(self, e: Entry) -> None:
-        rendered = markup.render(e.doc.body, e.rel, depth=2, images_dir=self.settings["STEM4ALL_IMAGES_DIR"])
+        rendered = e.rendered
         body_lines = e.doc.body.split("\n")
 
         def line_of(fragment: str) -> int:
@@ -235,15 +293,14 @@ class Checker:
                 self.report(e.rel, line_of(target), f"the link points to content/{target}, which does not exist "
                             "— check the file name; links are relative to this file, e.g. ../champions/x.md")
         for target in rendered.images:
-            s = self.settings
-            problem = images.check_source(self.content, target, s["STEM4ALL_IMAGES_DIR"],
-                                          s["STEM4ALL_IMAGE_MAX_BYTES"], s["STEM4ALL_IMAGE_MAX_PIXELS"])
+            problem = self.check_photo(target)
             if problem:
                 self.report(e.rel, line_of(target), problem)
 
 
 def check(settings: dict, root: str | None = None) -> tuple[list[Problem], list[Entry]]:
     """Validate all content; return the problems (sorted) and the files that could be read."""
+    contentcache.start_build()
     checker = Checker(settings, root)
     return checker.run(), checker.entries
 

@@ -1,0 +1,132 @@
+"""Each file is parsed and rendered once per build, and kept between builds until it changes.
+
+A rebuild must still report every problem: what depends on other files (champions, slugs, links,
+pictures) is checked again each time, and a damaged cache costs time, never a wrong answer."""
+
+import pickle
+
+import pytest
+
+from stem4all import contentcache, markup
+
+
+@pytest.fixture
+def renders(monkeypatch):
+    """The files Markdown rendered, in order (by their path in content/)."""
+    seen = []
+    real = markup.render
+
+    def counting(body, source, *args, **kwargs):
+        seen.append(source)
+        return real(body, source, *args, **kwargs)
+
+    monkeypatch.setattr(markup, "render", counting)
+    return seen
+
+
+def store_file(site):
+    found = list((site.root / ".cache" / "pelican").glob(f"*/{contentcache.STORE_NAME}"))
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_a_build_renders_each_file_once_and_a_rebuild_renders_none(make_site, renders):
+    s = make_site()
+    assert s.build() == 0
+    files = sorted(str(p.relative_to(s.content)) for p in s.content.rglob("*.md"))
+    assert sorted(renders) == files
+    renders.clear()
+    assert s.build() == 0
+    assert renders == []
+
+
+def test_the_reader_shows_the_same_page_whether_or_not_the_check_rendered_it(make_site, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1760000000")
+    s = make_site()
+    assert s.build() == 0
+    shared = {f: (s.output / f).read_bytes() for f in s.files()}
+    monkeypatch.setattr(contentcache, "recall", lambda *args: None)
+    assert s.build(CACHE_CONTENT=False, LOAD_CONTENT_CACHE=False) == 0
+    assert {f: (s.output / f).read_bytes() for f in s.files()} == shared
+
+
+def test_a_changed_file_is_checked_again(make_site, renders):
+    s = make_site()
+    assert s.check() == s.check()
+    renders.clear()
+    story = s.content / "stories" / "robots.md"
+    story.write_text(story.read_text(encoding="utf-8").replace("consent: true", "consent: true\ntitel: x"),
+                     encoding="utf-8")
+    assert any("content/stories/robots.md:8: unknown field 'titel'" in p for p in s.check())
+    assert renders == ["stories/robots.md"]
+
+
+def test_a_change_of_settings_checks_everything_again(make_site, renders):
+    s = make_site()
+    s.check()
+    renders.clear()
+    s.check(DEFAULT_LANG="ru")
+    assert len(renders) == len(list(s.content.rglob("*.md")))
+
+
+def test_a_rebuild_still_finds_a_champion_that_an_unchanged_story_names_is_gone(make_site, capsys):
+    s = make_site()
+    assert s.build() == 0
+    (s.content / "champions" / "gulsen-test.md").unlink()
+    assert s.build() == 1
+    assert "content/stories/air.md:3: there is no champion 'gulsen-test'" in capsys.readouterr().err
+
+
+def test_a_rebuild_still_checks_a_photo_that_changed_under_an_unchanged_story(make_site):
+    s = make_site()
+    assert not [p for p in s.check() if "cover.jpg" in p]
+    (s.content / "images" / "cover.jpg").write_bytes(b"not a picture")
+    assert any(p.startswith("content/stories/robots.md:") and "is not a picture we can read" in p for p in s.check())
+
+
+@pytest.mark.parametrize("damage", [lambda kept: b"\x80\x05 not a pickle", lambda kept: kept[: len(kept) // 2]])
+def test_a_damaged_cache_is_ignored(make_site, renders, damage):
+    s = make_site()
+    first = s.check()
+    store_file(s).write_bytes(damage(store_file(s).read_bytes()))
+    renders.clear()
+    assert s.check() == first
+    assert renders  # checked again from the files
+    with open(store_file(s), "rb") as f:
+        assert pickle.load(f) and pickle.load(f)["files"]  # and written anew
+
+
+def test_the_cache_is_written_atomically(make_site, monkeypatch):
+    s = make_site()
+    s.check()
+    before = store_file(s).read_bytes()
+    story = s.content / "stories" / "robots.md"
+    story.write_text(story.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+
+    def dies_half_way(obj, f, protocol=None):
+        f.write(b"\x80\x05half")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pickle, "dump", dies_half_way)
+    with pytest.raises(KeyboardInterrupt):
+        s.check()
+    assert store_file(s).read_bytes() == before
+    assert [p.name for p in store_file(s).parent.iterdir() if p.name.startswith(".part-")] == []
+
+
+def test_a_photo_is_decoded_once_per_build_and_not_again_until_it_changes(make_site, monkeypatch):
+    from stem4all import images
+
+    opened = []
+    real = images._check_pixels
+    monkeypatch.setattr(images, "_check_pixels", lambda path, *args: opened.append(path) or real(path, *args))
+    s = make_site()
+    first = s.check()
+    assert len(opened) == len(set(opened)) > 0
+    opened.clear()
+    assert s.check() == first
+    assert opened == []
+    cover = s.content / "images" / "cover.jpg"
+    cover.write_bytes(cover.read_bytes() + b"\0")
+    s.check()
+    assert opened == [str(cover)]
