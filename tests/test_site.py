@@ -256,3 +256,16 @@ def test_corrections_show_the_updated_date(make_site):
     path.write_text(path.read_text().replace("date: 2025-10-11\n", "date: 2025-10-11\nupdated: 2025-10-20\n"))
     assert s.build() == 0
     assert "Updated October 20, 2025" in s.page("stories/robots/index.html")
+
+
+def test_a_story_card_is_the_same_on_every_listing_but_keeps_its_heading_level_and_language(built_site):
+    def card(rel):
+        html = built_site.page(rel)
+        link = re.search(r'class="s4a-story-card__link" href="/(ru/)?stories/robots/"', html).start()
+        start = html.rindex('<article class="s4a-story-card">', 0, link)
+        return html[start:html.index("</article>", start)]
+
+    home, pillar, tag = card("index.html"), card("pillars/research/index.html"), card("tags/robotics/index.html")
+    assert home == pillar and '<h3 class="s4a-story-card__title"' in home
+    assert tag == home.replace("<h3 ", "<h2 ").replace("</h3>", "</h2>")
+    assert card("ru/pillars/research/index.html") != pillar
