@@ -258,6 +258,39 @@ def test_corrections_show_the_updated_date(make_site):
     assert "Updated October 20, 2025" in s.page("stories/robots/index.html")
 
 
+def test_home_shows_the_newest_featured_stories_and_links_to_all_of_them(make_site):
+    s = make_site()
+    for day in range(1, 9):  # with robots.md, nine featured stories: more than the home page shows
+        s.write(f"stories/featured-{day}.md", f"""---
+title: Featured story {day}
+champions: ada-test
+pillars: research
+date: 2025-09-{day:02d}
+summary: One of many featured stories.
+consent: true
+featured: true
+---
+A story for the campaign.
+""")
+    assert s.build() == 0
+    for lang, prefix in (("en", ""), ("ru", "ru/")):
+        home = s.page(f"{prefix}index.html")
+        featured = home[home.index('id="featured-heading"'):]
+        featured = featured[:featured.index("</section>")]
+        shown = re.findall(r'href="/(?:ru/)?stories/([^/]+)/"', featured)
+        assert shown == ["robots", "featured-8", "featured-7", "featured-6", "featured-5", "featured-4"], lang
+        assert f'href="/{prefix}day-of-the-girl/"' in featured
+        campaign = s.page(f"{prefix}day-of-the-girl/index.html")
+        assert all(f"/stories/featured-{day}/" in campaign for day in range(1, 9))
+
+
+def test_home_without_more_featured_stories_than_it_shows_has_no_link_to_all(built_site):
+    home = built_site.page("index.html")
+    featured = home[home.index('id="featured-heading"'):]
+    assert "/stories/robots/" in featured[:featured.index("</section>")]
+    assert "day-of-the-girl/" not in featured[:featured.index("</section>")]
+
+
 def test_a_story_card_is_the_same_on_every_listing_but_keeps_its_heading_level_and_language(built_site):
     def card(rel):
         html = built_site.page(rel)
