@@ -1,5 +1,6 @@
 """The built site: every page exists, links where it should, and drafts leave no trace."""
 
+import json
 import re
 
 import pytest
@@ -302,3 +303,10 @@ def test_a_story_card_is_the_same_on_every_listing_but_keeps_its_heading_level_a
     assert home == pillar and '<h3 class="s4a-story-card__title"' in home
     assert tag == home.replace("<h3 ", "<h2 ").replace("</h3>", "</h2>")
     assert card("ru/pillars/research/index.html") != pillar
+
+
+def test_search_indexes_every_story_page_in_each_language(built_site):
+    entry = json.loads(built_site.page("pagefind/pagefind-entry.json"))
+    stories = list(built_site.output.glob("stories/*/index.html")) + list(built_site.output.glob("*/stories/*/index.html"))
+    assert sum(lang["page_count"] for lang in entry["languages"].values()) == len(stories) > 0
+    assert {"en", "ru", "ky"} <= set(entry["languages"])
