@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ctypes
+import gc
 import json
 import os
 import subprocess
@@ -21,6 +23,7 @@ class SearchIndexError(Exception):
 
 def index(site_dir: str) -> None:
     """Index the story pages in `site_dir`; the bundle lands in site_dir/pagefind/."""
+    _release_memory()
     # Pagefind ships its binary inside the wheel, so nothing is downloaded here.
     result = subprocess.run(
         [sys.executable, "-m", "pagefind", "--site", site_dir, "--output-subdir", "pagefind",
@@ -30,6 +33,19 @@ def index(site_dir: str) -> None:
     if result.returncode != 0:
         raise SearchIndexError(f"the search index could not be built: {result.stderr.strip() or result.stdout.strip()}")
     _stable_entry(os.path.join(site_dir, "pagefind", "pagefind-entry.json"))
+
+
+def _release_memory() -> None:
+    """Hand the finished build's memory back to the system before Pagefind starts.
+
+    Pagefind runs while this process is still alive; the pages, templates and Markdown of the
+    build are garbage by then, but CPython and glibc keep freed memory for reuse unless asked, and
+    the two together would pass 1 GB on a campaign of 5,000 stories."""
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)  # glibc only; elsewhere the memory stays reserved
+    except (OSError, AttributeError):
+        pass
 
 
 def _stable_entry(path: str) -> None:
