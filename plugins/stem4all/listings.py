@@ -11,14 +11,14 @@ from .settings import lang_prefix
 CARD_TEMPLATE = "partials/story_card.html"
 
 
-def card_renderer(env):
+def card_renderer(env, cards: dict):
     """A Jinja function that renders a story's card once per language and heading level, then reuses it.
 
     The same story appears on the home page, its pillars, its country, its tags, its champions'
     pages and as a related story: rendering its card anew each time was a tenth of the build.
     A card depends only on the story, the page's language, the heading level and the site's base
-    URL, which is the key; the cache lives as long as this environment, i.e. one build."""
-    cards: dict[tuple, Markup] = {}
+    URL, which is the key. `cards` is shared by the build's generators (story pages show related
+    stories' cards too) and lives in the build's context, so it ends with the build."""
 
     @pass_context
     def story_card(context, story, lang, heading=3):
