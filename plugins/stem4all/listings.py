@@ -9,6 +9,15 @@ from .i18n import localise
 from .settings import lang_prefix
 
 CARD_TEMPLATE = "partials/story_card.html"
+CARDS = "stem4all_story_cards"  # the build context's key of the cards drawn so far
+
+
+def forget_cards(context) -> None:
+    """Let the cards go once the last listing is written.
+
+    Story pages hold on to the build's context; without this the cards would stay in memory while
+    Pagefind indexes the site, which on a large campaign pushes the build towards 1 GB."""
+    context.get(CARDS, {}).clear()
 
 
 def card_renderer(env, cards: dict):

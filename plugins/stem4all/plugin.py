@@ -66,7 +66,7 @@ def setup_templates(generator):
     env.globals["feed_for"] = functools.partial(feeds.feed_for, settings)
     env.globals["story_jsonld"] = functools.partial(seo.story_jsonld, settings)
     env.globals["picture"] = picture
-    env.globals["story_card"] = listings.card_renderer(env, generator.context.setdefault("stem4all_story_cards", {}))
+    env.globals["story_card"] = listings.card_renderer(env, generator.context.setdefault(listings.CARDS, {}))
 
 
 def url_in(settings, item, lang):

@@ -227,7 +227,9 @@ class ProfilesGenerator(Generator):
         ctx["pillar_style"], ctx["pillar_style_hash"] = pillar_style(ctx["pillars"])
 
     def generate_output(self, writer):
+        """Runs after the story pages (Pelican's generators come first), so every card is drawn by now."""
         listings.write_all(self, writer)
+        listings.forget_cards(self.context)
         feeds.write(self, writer)
         redirects.write(self, writer)
         seo.write(self)
