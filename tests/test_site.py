@@ -1,5 +1,6 @@
 """The built site: every page exists, links where it should, and drafts leave no trace."""
 
+import json
 import re
 
 import pytest
@@ -256,3 +257,56 @@ def test_corrections_show_the_updated_date(make_site):
     path.write_text(path.read_text().replace("date: 2025-10-11\n", "date: 2025-10-11\nupdated: 2025-10-20\n"))
     assert s.build() == 0
     assert "Updated October 20, 2025" in s.page("stories/robots/index.html")
+
+
+def test_home_shows_the_newest_featured_stories_and_links_to_all_of_them(make_site):
+    s = make_site()
+    for day in range(1, 9):  # with robots.md, nine featured stories: more than the home page shows
+        s.write(f"stories/featured-{day}.md", f"""---
+title: Featured story {day}
+champions: ada-test
+pillars: research
+date: 2025-09-{day:02d}
+summary: One of many featured stories.
+consent: true
+featured: true
+---
+A story for the campaign.
+""")
+    assert s.build() == 0
+    for lang, prefix in (("en", ""), ("ru", "ru/")):
+        home = s.page(f"{prefix}index.html")
+        featured = home[home.index('id="featured-heading"'):]
+        featured = featured[:featured.index("</section>")]
+        shown = re.findall(r'href="/(?:ru/)?stories/([^/]+)/"', featured)
+        assert shown == ["robots", "featured-8", "featured-7", "featured-6", "featured-5", "featured-4"], lang
+        assert f'href="/{prefix}day-of-the-girl/"' in featured
+        campaign = s.page(f"{prefix}day-of-the-girl/index.html")
+        assert all(f"/stories/featured-{day}/" in campaign for day in range(1, 9))
+
+
+def test_home_without_more_featured_stories_than_it_shows_has_no_link_to_all(built_site):
+    home = built_site.page("index.html")
+    featured = home[home.index('id="featured-heading"'):]
+    assert "/stories/robots/" in featured[:featured.index("</section>")]
+    assert "day-of-the-girl/" not in featured[:featured.index("</section>")]
+
+
+def test_a_story_card_is_the_same_on_every_listing_but_keeps_its_heading_level_and_language(built_site):
+    def card(rel):
+        html = built_site.page(rel)
+        link = re.search(r'class="s4a-story-card__link" href="/(ru/)?stories/robots/"', html).start()
+        start = html.rindex('<article class="s4a-story-card">', 0, link)
+        return html[start:html.index("</article>", start)]
+
+    home, pillar, tag = card("index.html"), card("pillars/research/index.html"), card("tags/robotics/index.html")
+    assert home == pillar and '<h3 class="s4a-story-card__title"' in home
+    assert tag == home.replace("<h3 ", "<h2 ").replace("</h3>", "</h2>")
+    assert card("ru/pillars/research/index.html") != pillar
+
+
+def test_search_indexes_every_story_page_in_each_language(built_site):
+    entry = json.loads(built_site.page("pagefind/pagefind-entry.json"))
+    stories = list(built_site.output.glob("stories/*/index.html")) + list(built_site.output.glob("*/stories/*/index.html"))
+    assert sum(lang["page_count"] for lang in entry["languages"].values()) == len(stories) > 0
+    assert {"en", "ru", "ky"} <= set(entry["languages"])

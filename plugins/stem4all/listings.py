@@ -2,8 +2,42 @@
 
 from __future__ import annotations
 
+from jinja2 import pass_context
+from markupsafe import Markup
+
 from .i18n import localise
 from .settings import lang_prefix
+
+CARD_TEMPLATE = "partials/story_card.html"
+CARDS = "stem4all_story_cards"  # the build context's key of the cards drawn so far
+
+
+def forget_cards(context) -> None:
+    """Let the cards go once the last listing is written.
+
+    Story pages hold on to the build's context; without this the cards would stay in memory while
+    Pagefind indexes the site, which on a large campaign pushes the build towards 1 GB."""
+    context.get(CARDS, {}).clear()
+
+
+def card_renderer(env, cards: dict):
+    """A Jinja function that renders a story's card once per language and heading level, then reuses it.
+
+    The same story appears on the home page, its pillars, its country, its tags, its champions'
+    pages and as a related story: rendering its card anew each time was a tenth of the build.
+    A card depends only on the story, the page's language, the heading level and the site's base
+    URL, which is the key. `cards` is shared by the build's generators (story pages show related
+    stories' cards too) and lives in the build's context, so it ends with the build."""
+
+    @pass_context
+    def story_card(context, story, lang, heading=3):
+        key = (id(story), lang, heading, context.get("SITEURL"))
+        if key not in cards:
+            values = {**context.parent, "story": story, "lang": lang, "page_lang": lang, "card_heading": heading}
+            cards[key] = Markup(env.get_template(CARD_TEMPLATE).render(values))
+        return cards[key]
+
+    return story_card
 
 
 def write_all(generator, writer):

@@ -7,7 +7,7 @@ import functools
 from pelican.contents import Article
 from pelican.urlwrappers import Tag
 
-from . import feeds, i18n, seo
+from . import feeds, i18n, listings, seo
 from .feeds import FeedWriter
 from .i18n import localise
 from .picture import picture
@@ -66,6 +66,7 @@ def setup_templates(generator):
     env.globals["feed_for"] = functools.partial(feeds.feed_for, settings)
     env.globals["story_jsonld"] = functools.partial(seo.story_jsonld, settings)
     env.globals["picture"] = picture
+    env.globals["story_card"] = listings.card_renderer(env, generator.context.setdefault(listings.CARDS, {}))
 
 
 def url_in(settings, item, lang):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import heapq
+import itertools
 import logging
 from dataclasses import dataclass, field
 
@@ -51,19 +53,84 @@ def pillar_style(pillars) -> tuple[str, str]:
     return css, f"'sha256-{digest}'"
 
 
+@dataclass(frozen=True)
+class _Facets:
+    """What a story shares with others, computed once: comparing stories is then set arithmetic."""
+
+    champions: frozenset
+    pillars: frozenset
+    tags: frozenset
+    rank: tuple  # newest first, then by slug: the order of stories that score the same
+
+
+def _facets(story) -> _Facets:
+    return _Facets(frozenset(story.champion_slugs), frozenset(story.pillar_slugs),
+                   frozenset(t.slug for t in getattr(story, "tags", [])), (-story.date.timestamp(), story.slug))
+
+
+def _postings(stories, facets, attribute) -> dict:
+    """champion (or tag) slug -> the stories that have it: the only ones that can share it."""
+    index: dict = {}
+    for story in stories:
+        for key in getattr(facets[id(story)], attribute):
+            index.setdefault(key, []).append(story)
+    return index
+
+
+def _by_pillar_set(stories, facets) -> dict:
+    """Stories grouped by their exact set of pillars, newest first in each group.
+
+    Within a group every story shares the same pillars with a given story, so when nothing else
+    is shared they score the same and the newest ones win: no need to look further down a group."""
+    groups: dict = {}
+    for story in stories:
+        groups.setdefault(facets[id(story)].pillars, []).append(story)
+    for group in groups.values():
+        group.sort(key=lambda s: facets[id(s)].rank)
+    return groups
+
+
+def related_stories(stories, count=3) -> dict:
+    """id(story) -> its `count` most related stories: 3 points a shared champion, 2 a pillar, 1 a tag.
+
+    Ties go to the newest story, then by slug. Only stories sharing a champion or a tag (from
+    inverted indexes) and the newest few of each pillar group are scored, so the cost grows with
+    the number of stories, not with its square (every story against every other)."""
+    facets = {id(s): _facets(s) for s in stories}
+    champions, tags = _postings(stories, facets, "champions"), _postings(stories, facets, "tags")
+    groups = _by_pillar_set(stories, facets)
+    related = {}
+    for story in stories:
+        mine = facets[id(story)]
+        shared = {id(story): story}
+        for key in mine.champions:
+            shared.update((id(o), o) for o in champions[key])
+        for key in mine.tags:
+            shared.update((id(o), o) for o in tags[key])
+        candidates = [o for i, o in shared.items() if i != id(story)]
+        for pillars, group in groups.items():
+            if pillars & mine.pillars:
+                candidates += itertools.islice((o for o in group if id(o) not in shared), count)
+
+        def score(other, mine=mine):
+            theirs = facets[id(other)]
+            return (3 * len(mine.champions & theirs.champions) + 2 * len(mine.pillars & theirs.pillars)
+                    + len(mine.tags & theirs.tags))
+
+        scored = [(-points, facets[id(o)].rank, o) for o in candidates if (points := score(o))]
+        related[id(story)] = [o for _, _, o in heapq.nsmallest(count, scored, key=lambda t: t[:2])]
+    return related
+
+
 def link_neighbours(stories, pillars, related_count=3):
     """Related stories (shared champion, pillar or tag) and the previous/next story in its first pillar."""
+    related = related_stories(stories, related_count)
+    positions = {slug: {id(s): i for i, s in enumerate(p.stories)} for slug, p in pillars.items()}
     for story in stories:
-        def score(other):
-            return (3 * len(set(story.champion_slugs) & set(other.champion_slugs))
-                    + 2 * len(set(story.pillar_slugs) & set(other.pillar_slugs))
-                    + len({t.slug for t in getattr(story, "tags", [])} & {t.slug for t in getattr(other, "tags", [])}))
-
-        ranked = sorted((o for o in stories if o is not story and score(o)), key=lambda o: (-score(o), -o.date.timestamp(), o.slug))
-        story.related = ranked[:related_count]
+        story.related = related[id(story)]
         home = pillars.get(story.pillar_slugs[0]) if story.pillar_slugs else None
         siblings = home.stories if home else []
-        i = siblings.index(story) if story in siblings else -1
+        i = positions[story.pillar_slugs[0]].get(id(story), -1) if home else -1
         story.newer = siblings[i - 1] if i > 0 else None
         story.older = siblings[i + 1] if 0 <= i < len(siblings) - 1 else None
         story.home_pillar = home
@@ -160,7 +227,9 @@ class ProfilesGenerator(Generator):
         ctx["pillar_style"], ctx["pillar_style_hash"] = pillar_style(ctx["pillars"])
 
     def generate_output(self, writer):
+        """Runs after the story pages (Pelican's generators come first), so every card is drawn by now."""
         listings.write_all(self, writer)
+        listings.forget_cards(self.context)
         feeds.write(self, writer)
         redirects.write(self, writer)
         seo.write(self)

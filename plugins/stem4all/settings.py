@@ -44,6 +44,8 @@ DEFAULTS = {
     "STEM4ALL_LANG_PREFIX": "{lang}/",
     "STEM4ALL_LANGUAGES": {"en": "English", "ru": "Русский", "ky": "Кыргызча"},
     "STEM4ALL_CAMPAIGN_DATE": "10-11",
+    # The home page shows this many featured stories, newest first; the campaign page shows them all.
+    "STEM4ALL_FEATURED_ON_HOME": 6,
     "STEM4ALL_VALIDATE_ON_BUILD": True,
     "STEM4ALL_SEARCH": True,
     "STEM4ALL_PREVIEW_DRAFTS": False,
