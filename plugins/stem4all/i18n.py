@@ -53,14 +53,26 @@ def page_lang(ctx) -> str:
     return ctx.get("DEFAULT_LANG", "en")
 
 
-@pass_context
-def gettext(ctx, message):
-    return catalog(ctx, page_lang(ctx)).ugettext(message)
+def _callables():
+    """gettext and ngettext for one template environment. Pelican makes a new environment for
+    every build, so each build looks at the catalogs' modification times once, not per string."""
+    loaded: dict[tuple[str, str], NullTranslations] = {}
 
+    def translations(ctx) -> NullTranslations:
+        key = (ctx["STEM4ALL_LOCALE_DIR"], page_lang(ctx))
+        if key not in loaded:
+            loaded[key] = catalog(ctx, key[1])
+        return loaded[key]
 
-@pass_context
-def ngettext(ctx, singular, plural, n):
-    return catalog(ctx, page_lang(ctx)).ungettext(singular, plural, n)
+    @pass_context
+    def gettext(ctx, message):
+        return translations(ctx).ugettext(message)
+
+    @pass_context
+    def ngettext(ctx, singular, plural, n):
+        return translations(ctx).ungettext(singular, plural, n)
+
+    return gettext, ngettext
 
 
 def localise(item, lang):
@@ -83,6 +95,6 @@ def language_name(code: str, in_lang: str) -> str:
 
 def install(env) -> None:
     env.add_extension("jinja2.ext.i18n")
-    env.install_gettext_callables(gettext, ngettext, newstyle=True)
+    env.install_gettext_callables(*_callables(), newstyle=True)
     env.filters["language_name"] = language_name
     env.filters["date_in"] = lambda value, lang, fmt="long": format_date(value, format=fmt, locale=lang)
