@@ -79,7 +79,7 @@ def build(settings: dict) -> int:
         logging.getLogger().removeHandler(counter)
     if not counter.records and settings.get("STEM4ALL_SEARCH"):
         try:
-            search.index(staging)
+            search.index(staging, os.path.join(settings["CACHE_PATH"], "search"))
         except search.SearchIndexError as exc:
             counter.records.append(logging.makeLogRecord({"msg": str(exc), "levelno": logging.ERROR}))
     if counter.records:

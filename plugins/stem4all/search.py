@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import ctypes
 import gc
+import glob
+import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
+from importlib import metadata
 
 
 # Only story pages carry data-pagefind-body, so only they are indexed (ARTICLE_SAVE_AS and
@@ -15,24 +20,75 @@ import sys
 # without reading every listing, profile and tag page: at 5,000 stories that was 11,000 files and
 # most of the build's memory.
 STORY_PAGES = "{stories,*/stories}/*/index.html"
+STORY_PAGE_PATTERNS = ("stories/*/index.html", "*/stories/*/index.html")  # the same, for Python's glob
+BUNDLE = "pagefind"
+# Raise when what index() does to Pagefind's bundle changes, so kept bundles are not reused.
+BUNDLE_FORMAT = "1"
 
 
 class SearchIndexError(Exception):
     pass
 
 
-def index(site_dir: str) -> None:
-    """Index the story pages in `site_dir`; the bundle lands in site_dir/pagefind/."""
+def index(site_dir: str, cache_dir: str | None = None) -> None:
+    """Index the story pages in `site_dir`; the bundle lands in site_dir/pagefind/.
+
+    With a `cache_dir`, the bundle is kept there under a hash of every story page, and the next
+    build whose story pages are byte for byte the same reuses it instead of running Pagefind: a
+    rebuild that changed no story (a champion's bio, a listing, a setting) gets its search at the
+    cost of a copy."""
+    key = _pages_key(site_dir) if cache_dir else None
+    kept = os.path.join(cache_dir, key) if key else None
+    bundle = os.path.join(site_dir, BUNDLE)
+    if kept and os.path.isfile(os.path.join(kept, "pagefind-entry.json")):
+        shutil.copytree(kept, bundle)
+        return
     _release_memory()
     # Pagefind ships its binary inside the wheel, so nothing is downloaded here.
     result = subprocess.run(
-        [sys.executable, "-m", "pagefind", "--site", site_dir, "--output-subdir", "pagefind",
+        [sys.executable, "-m", "pagefind", "--site", site_dir, "--output-subdir", BUNDLE,
          "--glob", STORY_PAGES, "--silent"],
         capture_output=True, text=True,
     )
     if result.returncode != 0:
         raise SearchIndexError(f"the search index could not be built: {result.stderr.strip() or result.stdout.strip()}")
-    _stable_entry(os.path.join(site_dir, "pagefind", "pagefind-entry.json"))
+    _stable_entry(os.path.join(bundle, "pagefind-entry.json"))
+    if kept:
+        _keep(bundle, cache_dir, key)
+
+
+def _pages_key(site_dir: str) -> str:
+    """A hash of what Pagefind would read: its version, the pages it indexes and their bytes."""
+    digest = hashlib.sha256()
+    for name in ("pagefind", "pagefind-bin"):
+        try:
+            digest.update(f"{name}={metadata.version(name)}\n".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{name}=none\n".encode())
+    digest.update(f"{BUNDLE_FORMAT}\n{STORY_PAGES}\n".encode())
+    pages = sorted({os.path.relpath(path, site_dir).replace(os.sep, "/")
+                    for pattern in STORY_PAGE_PATTERNS
+                    for path in glob.glob(os.path.join(glob.escape(site_dir), pattern))})
+    for page in pages:
+        with open(os.path.join(site_dir, page), "rb") as f:
+            digest.update(f"{page}\n{hashlib.sha256(f.read()).hexdigest()}\n".encode())
+    return digest.hexdigest()
+
+
+def _keep(bundle: str, cache_dir: str, key: str) -> None:
+    """Keep a copy of the bundle as the only one in cache_dir; a failure here costs a later build
+    one Pagefind run, never this build."""
+    try:
+        os.makedirs(cache_dir, exist_ok=True)
+        partial = tempfile.mkdtemp(prefix=".partial-", dir=cache_dir)
+        shutil.copytree(bundle, os.path.join(partial, key))
+        for old in os.listdir(cache_dir):
+            if old != os.path.basename(partial):
+                shutil.rmtree(os.path.join(cache_dir, old), ignore_errors=True)
+        os.rename(os.path.join(partial, key), os.path.join(cache_dir, key))
+        shutil.rmtree(partial, ignore_errors=True)
+    except OSError:
+        pass
 
 
 def _release_memory() -> None:
