@@ -93,3 +93,19 @@ def test_new_story_scaffolds_files_that_pass_the_check_once_consent_is_given(mak
     assert [p for p in s.check() if ": warning: " not in p] == []
     assert s.build() == 0
     assert "Mi prueba: «test»" in s.page("stories/mi-prueba-test/index.html")
+
+
+def test_a_finished_build_lets_its_stories_go(make_site):
+    """Pelican memoizes each story's HTML on its class; a build must not keep them alive after it
+    ends (Pagefind runs beside the build, and `invoke serve` rebuilds in one process)."""
+    import gc
+
+    from pelican.contents import Article
+    from stem4all.validation import Entry
+
+    s = make_site()
+    assert s.build() == 0
+    assert s.build() == 0
+    gc.collect()
+    alive = [o for o in gc.get_objects() if isinstance(o, (Article, Entry))]
+    assert alive == []

@@ -9,9 +9,11 @@ import sys
 import tempfile
 
 from pelican import Pelican
+from pelican.contents import Content
 from pelican.settings import read_settings
+from pelican.utils import memoized
 
-from . import search
+from . import contentcache, search
 from .settings import apply_defaults
 from .validation import Problem, check
 
@@ -59,7 +61,8 @@ def run_check(settings: dict) -> int:
 
 def build(settings: dict) -> int:
     """Build into a fresh folder beside OUTPUT_PATH and put it in place only if all went well."""
-    problems, _ = check(settings)
+    problems, entries = check(settings)
+    del entries  # the reader finds each file's result in contentcache; these would outlive the build
     report(problems)
     if any(p.level == "error" for p in problems):
         print("The site was not built; the previous output is unchanged.", file=sys.stderr)
@@ -77,6 +80,7 @@ def build(settings: dict) -> int:
         counter.records.append(logging.makeLogRecord({"msg": str(exc), "levelno": logging.ERROR}))
     finally:
         logging.getLogger().removeHandler(counter)
+        _forget_pages()
     if not counter.records and settings.get("STEM4ALL_SEARCH"):
         try:
             search.index(staging, os.path.join(settings["CACHE_PATH"], "search"))
@@ -90,6 +94,20 @@ def build(settings: dict) -> int:
         return 1
     _swap(staging, output)
     return 0
+
+
+def _forget_pages() -> None:
+    """Let the finished build's stories go before Pagefind starts beside this process.
+
+    Pelican memoizes every story's HTML and summary on the Content class itself
+    (pelican.utils.memoized), so without this each build keeps all its pages alive: at 5,000
+    stories that is a few hundred megabytes while Pagefind needs its own, and in `invoke serve`
+    it grows with every rebuild."""
+    for name in ("get_content", "get_summary"):
+        memo = vars(Content).get(name)
+        if isinstance(memo, memoized):
+            memo.cache.clear()
+    contentcache.start_build()
 
 
 def _swap(staging: str, output: str) -> None:
