@@ -41,7 +41,7 @@ def index(site_dir: str, cache_dir: str | None = None) -> None:
     kept = os.path.join(cache_dir, key) if key else None
     bundle = os.path.join(site_dir, BUNDLE)
     if kept and os.path.isfile(os.path.join(kept, "pagefind-entry.json")):
-        shutil.copytree(kept, bundle)
+        shutil.copytree(kept, bundle, copy_function=_link_or_copy)
         return
     _release_memory()
     # Pagefind ships its binary inside the wheel, so nothing is downloaded here.
@@ -81,7 +81,7 @@ def _keep(bundle: str, cache_dir: str, key: str) -> None:
     try:
         os.makedirs(cache_dir, exist_ok=True)
         partial = tempfile.mkdtemp(prefix=".partial-", dir=cache_dir)
-        shutil.copytree(bundle, os.path.join(partial, key))
+        shutil.copytree(bundle, os.path.join(partial, key), copy_function=_link_or_copy)
         for old in os.listdir(cache_dir):
             if old != os.path.basename(partial):
                 shutil.rmtree(os.path.join(cache_dir, old), ignore_errors=True)
@@ -89,6 +89,15 @@ def _keep(bundle: str, cache_dir: str, key: str) -> None:
         shutil.rmtree(partial, ignore_errors=True)
     except OSError:
         pass
+
+
+def _link_or_copy(src: str, dst: str) -> None:
+    """Share the file rather than copy it: nothing writes into a bundle once it is made (the
+    build replaces output/ whole), so the kept one and the published one can be the same file."""
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
 
 
 def _release_memory() -> None:
