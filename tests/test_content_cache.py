@@ -3,6 +3,7 @@
 A rebuild must still report every problem: what depends on other files (champions, slugs, links,
 pictures) is checked again each time, and a damaged cache costs time, never a wrong answer."""
 
+import os
 import pickle
 
 import pytest
@@ -130,3 +131,32 @@ def test_a_photo_is_decoded_once_per_build_and_not_again_until_it_changes(make_s
     cover.write_bytes(cover.read_bytes() + b"\0")
     s.check()
     assert opened == [str(cover)]
+
+
+def test_checking_on_all_cores_finds_and_renders_what_checking_on_one_does(make_site, monkeypatch):
+    from stem4all import validation
+
+    s = make_site()
+    s.write("stories/bad.md", "---\ntitel: x\ncover: images/missing.jpg\n---\n[x](../champions/nobody.md)\n")
+
+    def check():
+        problems, entries = validation.check(s.settings(LOAD_CONTENT_CACHE=False, CACHE_CONTENT=False), root=str(s.root))
+        return [str(p) for p in problems], [(e.rel, e.meta, e.rendered.html) for e in entries]
+
+    serial = check()
+    monkeypatch.setattr(validation, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(validation.os, "cpu_count", lambda: 2)
+    pids = s.root / "pids"
+    real_examine = validation.Checker.examine
+
+    def examine(self, f):
+        with open(pids, "a") as out:
+            out.write(f"{os.getpid()}\n")
+        return real_examine(self, f)
+
+    monkeypatch.setattr(validation.Checker, "examine", examine)
+    assert check() == serial
+    # The files were examined in worker processes, not in this one.
+    assert str(os.getpid()) not in pids.read_text().split()
+    assert any("unknown field 'titel'" in p for p in serial[0])
+    assert any("<a href=" in html for _, _, html in serial[1])

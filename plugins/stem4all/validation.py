@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import difflib
+import multiprocessing
 import os
 import re
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
 from babel import Locale, UnknownLocaleError
@@ -52,6 +55,19 @@ class ImageField:
 
 
 @dataclass
+class Source:
+    """A content file whose name is valid: its bytes, and its own check once known."""
+
+    rel: str
+    folder: str
+    slug: str
+    suffix: str | None  # the language in the file name, if any
+    sha: str
+    raw: bytes
+    checked: Checked | None = None
+
+
+@dataclass
 class Entry:
     """One content file: where it is, what it is, and its parsed front matter."""
 
@@ -88,61 +104,73 @@ class Checker:
         self.problems.append(Problem(self.display(rel), line, message, level))
 
     def run(self) -> list[Problem]:
+        files = []
         for folder, schema in SCHEMAS.items():
             base = os.path.join(self.content, folder)
-            for dirpath, _, files in sorted(os.walk(base)):
-                for name in sorted(files):
+            for dirpath, _, names in sorted(os.walk(base)):
+                for name in sorted(names):
                     rel = os.path.relpath(os.path.join(dirpath, name), self.content).replace(os.sep, "/")
-                    self.read(rel, name, schema)
+                    files.append(self.open(rel, name, schema))
+        files = [f for f in files if f]
+        todo = [f for f in files if f.checked is None]
+        for f, checked in zip(todo, examine_all(self, todo)):
+            f.checked = checked
+            self.store.put(f.rel, f.sha, checked)
+        for f in files:
+            self.read(f)
         self.cross_check()
         self.store.save()
         return sorted(self.problems, key=lambda p: (p.path, p.line))
 
-    def read(self, rel: str, name: str, schema: Schema) -> None:
+    def open(self, rel: str, name: str, schema: Schema) -> Source | None:
+        """The file's bytes and what its name says, with its kept check if unchanged; None if unusable."""
         if name.startswith(".") or not name.endswith(".md"):
             if not name.startswith("."):
                 self.report(rel, 1, f"only Markdown (.md) files belong in content/{schema.folder}/ — "
                             "move pictures to content/images/")
-            return
+            return None
         parts = split_name(name)
         if parts is None or parts[0] != parts[0].lower() or not re.fullmatch(r"[a-z0-9-]+", parts[0]):
             self.report(rel, 1, f"the file name '{name}' must be lower-case letters, digits and hyphens — "
                         "e.g. aigerim-robotics.md (or aigerim-robotics.ru.md for Russian)")
-            return
+            return None
         slug, lang = parts
         if lang:
             try:
                 Locale.parse(lang)
             except (ValueError, UnknownLocaleError):
                 self.report(rel, 1, f"'.{lang}.md' is not a language code we know — use e.g. .ru.md or .ky.md")
-                return
+                return None
         try:
             with open(os.path.join(self.content, rel), "rb") as f:
                 raw = f.read()
         except OSError as exc:
             self.report(rel, 1, f"the file cannot be read ({exc.strerror}) — check its permissions")
-            return
+            return None
         sha = contentcache.digest(raw)
-        checked = self.store.get(rel, sha)
-        if checked is None:
-            checked = self.examine(rel, raw, schema, slug, lang)
-            self.store.put(rel, sha, checked)
-        entry = self.entry(rel, schema, slug, lang, checked.result) if checked.result else None
+        return Source(rel, schema.folder, slug, lang, sha, raw, self.store.get(rel, sha))
+
+    def read(self, f: Source) -> None:
+        """Report the file's own problems, check the pictures it names, and keep it for the cross-checks."""
+        schema = SCHEMAS[f.folder]
+        checked = f.checked
+        entry = self.entry(f.rel, schema, f.slug, f.suffix, checked.result) if checked.result else None
         for found in checked.problems:
             if isinstance(found, ImageField):
                 self.check_image(entry, found.key, found.line)
             else:
-                self.report(rel, found.line, found.message, found.level)
+                self.report(f.rel, found.line, found.message, found.level)
         if entry:
-            contentcache.remember(os.path.join(self.content, rel), sha, self.settings, checked.result)
+            contentcache.remember(os.path.join(self.content, f.rel), f.sha, self.settings, checked.result)
             self.entries.append(entry)
 
     def entry(self, rel: str, schema: Schema, slug: str, suffix: str | None, result: FileResult) -> Entry:
         return Entry(rel, self.display(rel), schema, result.doc.meta.get("slug") or slug,
                      suffix or self.default_lang, bool(suffix), result.doc, result.rendered)
 
-    def examine(self, rel: str, raw: bytes, schema: Schema, slug: str, suffix: str | None) -> Checked:
+    def examine(self, f: Source) -> Checked:
         """The check of one file on its own: what its bytes alone decide, so it can be kept by their hash."""
+        rel, raw, schema, slug, suffix = f.rel, f.raw, SCHEMAS[f.folder], f.slug, f.suffix
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -296,6 +324,38 @@ class Checker:
             problem = self.check_photo(target)
             if problem:
                 self.report(e.rel, line_of(target), problem)
+
+
+# Below this many changed files, starting worker processes costs more than it saves.
+PARALLEL_FROM = 50
+
+
+def examine_all(checker: Checker, todo: list[Source]) -> list[Checked]:
+    """Each file's own check, in order; on all cores when there are many (a cold build).
+
+    Rendering Markdown is most of a cold build's check and each file is independent. The workers
+    are forked, so they start with this very checker and file list (nothing to pickle but each
+    file's result on the way back); where fork is missing, or the pool fails, it runs here."""
+    workers = min(os.cpu_count() or 1, 8)
+    if len(todo) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return [checker.examine(f) for f in todo]
+    global _job
+    _job = (checker, todo)
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            return list(pool.map(_examine, range(len(todo)), chunksize=max(1, len(todo) // (4 * workers))))
+    except (OSError, BrokenProcessPool):
+        return [checker.examine(f) for f in todo]
+    finally:
+        _job = None
+
+
+_job: tuple[Checker, list[Source]] | None = None
+
+
+def _examine(index: int) -> Checked:
+    checker, todo = _job
+    return checker.examine(todo[index])
 
 
 def check(settings: dict, root: str | None = None) -> tuple[list[Problem], list[Entry]]:
