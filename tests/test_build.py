@@ -97,7 +97,7 @@ def test_new_story_scaffolds_files_that_pass_the_check_once_consent_is_given(mak
 
 def test_a_finished_build_lets_its_stories_go(make_site):
     """Pelican memoizes each story's HTML on its class; a build must not keep them alive after it
-    ends (Pagefind runs beside the build, and `invoke serve` rebuilds in one process)."""
+    ends (Pagefind runs beside the build, and `invoke livereload` rebuilds in one process)."""
     import gc
 
     from pelican.contents import Article
