@@ -101,7 +101,7 @@ def _forget_pages() -> None:
 
     Pelican memoizes every story's HTML and summary on the Content class itself
     (pelican.utils.memoized), so without this each build keeps all its pages alive: at 5,000
-    stories that is a few hundred megabytes while Pagefind needs its own, and in `invoke livereload`
+    stories that is over a hundred megabytes while Pagefind needs its own, and in `invoke livereload`
     it grows with every rebuild."""
     for name in ("get_content", "get_summary"):
         memo = vars(Content).get(name)
