@@ -13,14 +13,14 @@ from stem4all import search
 @pytest.fixture
 def pagefind_runs(monkeypatch):
     """Count Pagefind runs while still running the real one."""
-    runs, real_popen = [], subprocess.Popen
+    runs, real_run = [], subprocess.run
 
-    def popen(args, **kwargs):
+    def run(args, **kwargs):
         if "pagefind" in args:
             runs.append(args)
-        return real_popen(args, **kwargs)
+        return real_run(args, **kwargs)
 
-    monkeypatch.setattr(search.subprocess, "Popen", popen)
+    monkeypatch.setattr(search.subprocess, "run", run)
     return runs
 
 
@@ -78,41 +78,3 @@ def test_a_damaged_kept_bundle_is_not_reused(make_site, pagefind_runs):
     assert site.build() == 0
     assert len(pagefind_runs) == 2
     assert page_count(site) > 0
-
-
-def test_search_indexing_starts_once_the_story_pages_are_written(make_site, monkeypatch):
-    """Pagefind works on the second core while the listings are still being written."""
-    from stem4all import listings
-
-    site = make_site()
-    events = []
-    real_start, real_write_all = search.start_early, listings.write_all
-    monkeypatch.setattr(search, "start_early", lambda *a: events.append("search") or real_start(*a))
-    monkeypatch.setattr(listings, "write_all", lambda *a, **k: events.append("listings") or real_write_all(*a, **k))
-    assert site.build() == 0
-    assert events.index("search") < events.index("listings")
-    assert page_count(site) == len(list(site.output.glob("stories/*/index.html"))
-                                   + list(site.output.glob("*/stories/*/index.html")))
-
-
-def test_a_build_that_fails_after_indexing_started_stops_it_and_keeps_the_old_site(make_site, monkeypatch):
-    from stem4all import listings
-
-    site = make_site()
-    assert site.build() == 0
-    before = {f: (site.output / f).read_bytes() for f in site.files()}
-    story = site.content / "stories" / "air.md"
-    story.write_text(story.read_text(encoding="utf-8") + "\nNew readings.\n", encoding="utf-8")
-    started = []
-    real_start = search.start_early
-    monkeypatch.setattr(search, "start_early", lambda *a: real_start(*a) or started.append(search._started.copy()))
-
-    def broken(*args, **kwargs):
-        raise RuntimeError("a listing template failed")
-
-    monkeypatch.setattr(listings, "write_all", broken)
-    assert site.build() == 1
-    [indexing] = started[0].values()
-    assert indexing.process.poll() is not None  # stopped, not left running
-    assert {f: (site.output / f).read_bytes() for f in site.files()} == before
-    assert not [p for p in site.root.iterdir() if p.name.startswith(".build-")]

@@ -9,7 +9,6 @@ from .plugin import (
     apply_embargo,
     prepare_settings,
     setup_templates,
-    start_search,
 )
 
 
@@ -20,4 +19,3 @@ def register():
     signals.get_generators.connect(add_generators)
     signals.generator_init.connect(setup_templates)
     signals.get_writer.connect(add_writer)
-    signals.article_writer_finalized.connect(start_search)

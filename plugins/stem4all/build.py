@@ -73,26 +73,17 @@ def build(settings: dict) -> int:
     staging = tempfile.mkdtemp(prefix=".build-", dir=parent)
     counter = _ErrorCounter()
     logging.getLogger().addHandler(counter)
-    search_cache = os.path.join(settings["CACHE_PATH"], "search")
     try:
         Pelican({**settings, "OUTPUT_PATH": staging, "STEM4ALL_VALIDATE_ON_BUILD": False,
-                 "DELETE_OUTPUT_DIRECTORY": False,
-                 "STEM4ALL_SEARCH_WHILE_WRITING": settings.get("STEM4ALL_SEARCH") and search_cache}).run()
+                 "DELETE_OUTPUT_DIRECTORY": False}).run()
     except Exception as exc:  # noqa: BLE001 - any failure must leave output/ as it was
         counter.records.append(logging.makeLogRecord({"msg": str(exc), "levelno": logging.ERROR}))
     finally:
         logging.getLogger().removeHandler(counter)
         _forget_pages()
-    indexing = search.started(staging)
-    if counter.records:
-        if indexing:
-            indexing.cancel()
-    elif settings.get("STEM4ALL_SEARCH"):
+    if not counter.records and settings.get("STEM4ALL_SEARCH"):
         try:
-            if indexing:
-                indexing.finish()
-            else:
-                search.index(staging, search_cache)
+            search.index(staging, os.path.join(settings["CACHE_PATH"], "search"))
         except search.SearchIndexError as exc:
             counter.records.append(logging.makeLogRecord({"msg": str(exc), "levelno": logging.ERROR}))
     if counter.records:

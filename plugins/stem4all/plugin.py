@@ -7,7 +7,7 @@ import functools
 from pelican.contents import Article
 from pelican.urlwrappers import Tag
 
-from . import feeds, i18n, listings, search, seo
+from . import feeds, i18n, listings, seo
 from .feeds import FeedWriter
 from .i18n import localise
 from .picture import picture
@@ -27,14 +27,6 @@ def prepare_settings(pelican):
         errors = [str(p) for p in problems if p.level == "error"]
         if errors:
             raise ContentError("\n".join(errors))
-
-
-def start_search(generator, writer=None):
-    """The story pages are all written once Pelican's articles are: let Pagefind start on them
-    while the listings and profiles are written (only when `build` asked for it)."""
-    cache_dir = generator.settings.get("STEM4ALL_SEARCH_WHILE_WRITING")
-    if cache_dir:
-        search.start_early(generator.output_path, cache_dir)
 
 
 def add_reader(readers):

@@ -30,64 +30,31 @@ class SearchIndexError(Exception):
     pass
 
 
-class Indexing:
-    """Pagefind at work on the story pages of `site_dir`; finish() puts the bundle in site_dir/pagefind/.
-
-    With a `cache_dir`, the bundle is kept there under a hash of every story page, and a build
-    whose story pages are byte for byte the same reuses it instead of running Pagefind: a rebuild
-    that changed no story (a champion's bio, a listing, a setting) gets its search for a link."""
-
-    def __init__(self, site_dir: str, cache_dir: str | None = None):
-        self.site_dir, self.cache_dir = site_dir, cache_dir
-        self.key = _pages_key(site_dir) if cache_dir else None
-        self.kept = os.path.join(cache_dir, self.key) if self.key else None
-        self.process = None
-        if not (self.kept and os.path.isfile(os.path.join(self.kept, "pagefind-entry.json"))):
-            self.kept = None  # nothing to reuse: what this run makes is kept under self.key
-            # Pagefind ships its binary inside the wheel, so nothing is downloaded here.
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "pagefind", "--site", site_dir, "--output-subdir", BUNDLE,
-                 "--glob", STORY_PAGES, "--silent"],
-                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-            )
-
-    def finish(self) -> None:
-        bundle = os.path.join(self.site_dir, BUNDLE)
-        if self.process is None:
-            shutil.copytree(self.kept, bundle, copy_function=_link_or_copy)
-            return
-        out, err = self.process.communicate()
-        if self.process.returncode != 0:
-            raise SearchIndexError(f"the search index could not be built: {err.strip() or out.strip()}")
-        _stable_entry(os.path.join(bundle, "pagefind-entry.json"))
-        if self.key:
-            _keep(bundle, self.cache_dir, self.key)
-
-    def cancel(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
-
-
 def index(site_dir: str, cache_dir: str | None = None) -> None:
-    """Index the story pages of a finished site."""
+    """Index the story pages in `site_dir`; the bundle lands in site_dir/pagefind/.
+
+    With a `cache_dir`, the bundle is kept there under a hash of every story page, and the next
+    build whose story pages are byte for byte the same reuses it instead of running Pagefind: a
+    rebuild that changed no story (a champion's bio, a listing, a setting) gets its search at the
+    cost of a copy."""
+    key = _pages_key(site_dir) if cache_dir else None
+    kept = os.path.join(cache_dir, key) if key else None
+    bundle = os.path.join(site_dir, BUNDLE)
+    if kept and os.path.isfile(os.path.join(kept, "pagefind-entry.json")):
+        shutil.copytree(kept, bundle, copy_function=_link_or_copy)
+        return
     _release_memory()
-    Indexing(site_dir, cache_dir).finish()
-
-
-# Indexing started while Pelican was still writing, by the output folder it indexes.
-_started: dict[str, Indexing] = {}
-
-
-def start_early(site_dir: str, cache_dir: str | None) -> None:
-    """Start Pagefind as soon as the story pages are written (Pelican's articles come first), so it
-    runs on the second core while this process writes the listings and profiles."""
-    _started[os.path.abspath(site_dir)] = Indexing(site_dir, cache_dir)
-
-
-def started(site_dir: str) -> Indexing | None:
-    """The indexing start_early() began for site_dir, if any; it is handed over only once."""
-    return _started.pop(os.path.abspath(site_dir), None)
+    # Pagefind ships its binary inside the wheel, so nothing is downloaded here.
+    result = subprocess.run(
+        [sys.executable, "-m", "pagefind", "--site", site_dir, "--output-subdir", BUNDLE,
+         "--glob", STORY_PAGES, "--silent"],
+        capture_output=True, text=True,
+    )
+    if result.returncode != 0:
+        raise SearchIndexError(f"the search index could not be built: {result.stderr.strip() or result.stdout.strip()}")
+    _stable_entry(os.path.join(bundle, "pagefind-entry.json"))
+    if kept:
+        _keep(bundle, cache_dir, key)
 
 
 def _pages_key(site_dir: str) -> str:
