@@ -35,8 +35,8 @@ def index(site_dir: str, cache_dir: str | None = None) -> None:
 
     With a `cache_dir`, the bundle is kept there under a hash of every story page, and the next
     build whose story pages are byte for byte the same reuses it instead of running Pagefind: a
-    rebuild that changed no story (a champion's bio, a listing, a setting) gets its search at the
-    cost of a copy."""
+    rebuild that changed no story (a champion's bio, a listing, a setting) gets its search for the
+    cost of linking its files."""
     key = _pages_key(site_dir) if cache_dir else None
     kept = os.path.join(cache_dir, key) if key else None
     bundle = os.path.join(site_dir, BUNDLE)
@@ -76,7 +76,7 @@ def _pages_key(site_dir: str) -> str:
 
 
 def _keep(bundle: str, cache_dir: str, key: str) -> None:
-    """Keep a copy of the bundle as the only one in cache_dir; a failure here costs a later build
+    """Keep the bundle (its files linked, not copied) as the only one in cache_dir; a failure here costs a later build
     one Pagefind run, never this build."""
     try:
         os.makedirs(cache_dir, exist_ok=True)
