@@ -90,13 +90,14 @@ def fingerprint(settings: dict, context: str = "") -> str:
     for name in ("validation.py", "contentcache.py", "images.py", "slugs.py", "countries.py"):
         with open(os.path.join(here, name), "rb") as f:
             sha.update(f.read())
-    versions = [_version(name) for name in ("markdown", "pymdown-extensions", "nh3", "PyYAML", "babel",
+    versions = [package_version(name) for name in ("markdown", "pymdown-extensions", "nh3", "PyYAML", "babel",
                                             "pillow", "pillow-heif")]
     sha.update(repr((versions, yaml.__with_libyaml__, _render_key(settings), context)).encode())
     return sha.hexdigest()
 
 
-def _version(distribution: str) -> str:
+def package_version(distribution: str) -> str:
+    """The installed version of a distribution, or "" when it is not installed."""
     try:
         return metadata.version(distribution)
     except metadata.PackageNotFoundError:

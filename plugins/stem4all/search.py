@@ -12,7 +12,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from importlib import metadata
+
+from . import contentcache
 
 
 # Only story pages carry data-pagefind-body, so only they are indexed (ARTICLE_SAVE_AS and
@@ -61,17 +62,14 @@ def _pages_key(site_dir: str) -> str:
     """A hash of what Pagefind would read: its version, the pages it indexes and their bytes."""
     digest = hashlib.sha256()
     for name in ("pagefind", "pagefind-bin"):
-        try:
-            digest.update(f"{name}={metadata.version(name)}\n".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(f"{name}=none\n".encode())
+        digest.update(f"{name}={contentcache.package_version(name)}\n".encode())
     digest.update(f"{BUNDLE_FORMAT}\n{STORY_PAGES}\n".encode())
     pages = sorted({os.path.relpath(path, site_dir).replace(os.sep, "/")
                     for pattern in STORY_PAGE_PATTERNS
                     for path in glob.glob(os.path.join(glob.escape(site_dir), pattern))})
     for page in pages:
         with open(os.path.join(site_dir, page), "rb") as f:
-            digest.update(f"{page}\n{hashlib.sha256(f.read()).hexdigest()}\n".encode())
+            digest.update(f"{page}\n{contentcache.digest(f.read())}\n".encode())
     return digest.hexdigest()
 
 
