@@ -31,20 +31,20 @@ def check(c):
     _exit(site.run_check(_settings(DEV)))
 
 
-@task
-def build(c):
-    """Build the site into output/ with development settings."""
-    _exit(site.build(_settings(DEV)))
+@task(help={"force": "build even if nothing changed since the last build"})
+def build(c, force=False):
+    """Build the site into output/ with development settings (nothing to do if nothing changed)."""
+    _exit(site.build(_settings(DEV), force=force))
 
 
-@task
-def publish(c):
+@task(help={"force": "build even if nothing changed since the last build"})
+def publish(c, force=False):
     """Build the production site (publishconf.py; SITEURL from the environment) into output/."""
     settings = _settings(PROD)
     if not settings["SITEURL"].startswith(("https://", "http://")):
         sys.exit("SITEURL is not set — feeds, the sitemap and link previews need the site's full address: "
                  "SITEURL=https://org.github.io/repo invoke publish")
-    _exit(site.build(settings))
+    _exit(site.build(settings, force=force))
 
 
 @task

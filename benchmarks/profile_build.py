@@ -4,7 +4,7 @@
     .venv/bin/python benchmarks/profile_build.py --size 1000 [--out DIR]
 
 After a warm-up build (which fills the image cache), profiles a cold build (content cache
-empty, image cache warm) and a rebuild with no change. Writes the full profiles (.txt tree,
+empty, image cache warm) and a rebuild with no change (forced, so that it writes the pages). Writes the full profiles (.txt tree,
 .html to open in a browser) and prints: the call tree of the cold build, our own functions by
 inclusive time, and all functions by self time. The
 profiler slows the build down (it hooks every call), so compare shares, not seconds, with bench.py.
@@ -82,13 +82,15 @@ def main() -> int:
         env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
         worker = [sys.executable, str(HERE / "worker.py"), "ours", str(project)] + ([] if args.search else ["--no-search"])
         # A warm-up build fills the image cache; then, as bench.py compares builds, a cold build
-        # (content cache and output emptied, image cache kept), then a rebuild with no change.
+        # (content cache and output emptied, image cache kept), then a rebuild with no change, made
+        # with --force: without it the build finds nothing changed and does nothing to profile.
         subprocess.run(worker, capture_output=True, env=env, check=True)
         shutil.rmtree(project / "output")
         shutil.rmtree(project / ".cache" / "pelican")
         for label in ("cold build", "rebuild with no change"):
             stem = out / f"profile-{args.size}-{label.split()[0]}"
-            result = subprocess.run(worker + ["--profile", str(stem)], capture_output=True, text=True, env=env)
+            force = ["--force"] if label != "cold build" else []
+            result = subprocess.run(worker + force + ["--profile", str(stem)], capture_output=True, text=True, env=env)
             if result.returncode:
                 raise SystemExit(result.stdout[-3000:] + result.stderr[-3000:])
             if label == "cold build":

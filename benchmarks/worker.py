@@ -3,7 +3,7 @@
 bench.py starts a fresh interpreter for every build, so no build profits from another's imports
 or caches in memory, and each one's peak memory (ru_maxrss) is its own.
 
-    worker.py ours  PROJECT [--no-search] [--profile OUT]
+    worker.py ours  PROJECT [--no-search] [--force] [--profile OUT]
     worker.py stock PROJECT
 """
 
@@ -36,7 +36,7 @@ LOAD_CONTENT_CACHE = True
 """
 
 
-def ours(project: Path, search: bool) -> int:
+def ours(project: Path, search: bool, force: bool = False) -> int:
     sys.path.insert(0, str(ROOT / "plugins"))
     from stem4all import build as site
 
@@ -49,7 +49,7 @@ def ours(project: Path, search: bool) -> int:
                          OUTPUT_PATH=str(project / "output"), CACHE_PATH=str(project / ".cache" / "pelican"),
                          THEME=str(ROOT / "theme"), PLUGIN_PATHS=[str(ROOT / "plugins")], STEM4ALL_SEARCH=search,
                          **overrides)
-    return site.build(settings)
+    return site.build(settings, force=force)
 
 
 def image_cache_setting() -> str | None:
@@ -96,6 +96,7 @@ def main() -> None:
     parser.add_argument("kind", choices=["ours", "stock"])
     parser.add_argument("project", type=Path)
     parser.add_argument("--no-search", action="store_true")
+    parser.add_argument("--force", action="store_true", help="build even if the last build still stands")
     parser.add_argument("--profile", help="write a pyinstrument profile of the build to this path (.html or .txt)")
     args = parser.parse_args()
     project = args.project.resolve()
@@ -106,7 +107,7 @@ def main() -> None:
         profiler = Profiler(interval=0.001)
         profiler.start()
     start, cpu_start = time.perf_counter(), cpu_seconds()
-    rc = ours(project, not args.no_search) if args.kind == "ours" else stock(project)
+    rc = ours(project, not args.no_search, args.force) if args.kind == "ours" else stock(project)
     seconds, cpu = time.perf_counter() - start, cpu_seconds() - cpu_start
     if profiler:
         profiler.stop()

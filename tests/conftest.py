@@ -48,11 +48,11 @@ class Site:
             os.chdir(cwd)
         return [str(p) for p in problems]
 
-    def build(self, conf="pelicanconf.py", **overrides) -> int:
+    def build(self, conf="pelicanconf.py", force=False, **overrides) -> int:
         cwd = os.getcwd()
         os.chdir(self.root)
         try:
-            return site.build(self.settings(conf, **overrides))
+            return site.build(self.settings(conf, **overrides), force=force)
         finally:
             os.chdir(cwd)
 

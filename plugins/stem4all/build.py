@@ -13,7 +13,7 @@ from pelican.contents import Content
 from pelican.settings import read_settings
 from pelican.utils import memoized
 
-from . import contentcache, search
+from . import contentcache, schedule, search, uptodate
 from .settings import apply_defaults
 from .validation import Problem, check
 
@@ -59,11 +59,24 @@ def run_check(settings: dict) -> int:
     return 1
 
 
-def build(settings: dict) -> int:
-    """Build into a fresh folder beside OUTPUT_PATH and put it in place only if all went well."""
-    # Only the problems: the reader finds each file's result in contentcache, and the entries
-    # held here would outlive the build.
-    problems = check(settings)[0]
+def build(settings: dict, force: bool = False) -> int:
+    """Build into a fresh folder beside OUTPUT_PATH and put it in place only if all went well.
+
+    Unless `force`, a build whose inputs and output/ are as the last build left them does nothing
+    (uptodate.py); Pelican's LOAD_CONTENT_CACHE = False also builds in full."""
+    # Hashed before anything is read, so a file edited while the site builds is built again next time.
+    digest = uptodate.inputs(settings)
+    kept = None if force else uptodate.is_fresh(settings, digest)
+    if kept is not None:
+        report(kept)
+        print(f"The site is up to date: nothing changed since the last build of {settings['OUTPUT_PATH']} "
+              "(`invoke build --force` builds it again anyway).")
+        return 0
+    problems, entries = check(settings)
+    # Only the problems and the release dates: the reader finds each file's result in contentcache,
+    # and the entries held here would outlive the build.
+    releases = [date for date, _ in schedule.embargoed(settings, entries)]
+    del entries
     report(problems)
     if any(p.level == "error" for p in problems):
         print("The site was not built; the previous output is unchanged.", file=sys.stderr)
@@ -93,7 +106,9 @@ def build(settings: dict) -> int:
             print(f"error: {record.getMessage()}", file=sys.stderr)
         print("The site was not built; the previous output is unchanged.", file=sys.stderr)
         return 1
+    uptodate.forget(settings)
     _swap(staging, output)
+    uptodate.record(settings, digest, releases, problems)
     return 0
 
 
