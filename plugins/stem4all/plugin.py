@@ -8,13 +8,13 @@ from pelican.contents import Article
 from pelican.urlwrappers import Tag
 
 from . import feeds, i18n, listings, seo
-from .feeds import FeedWriter
 from .i18n import localise
 from .picture import picture
 from .profiles import ProfilesGenerator
 from .reader import ContentError, StoryReader
 from .settings import apply_defaults, lang_prefix, now, url_for
 from .validation import check
+from .writing import SiteWriter
 
 
 def prepare_settings(pelican):
@@ -49,7 +49,7 @@ def apply_embargo(content):
 
 
 def add_writer(pelican):
-    return FeedWriter
+    return SiteWriter
 
 
 def add_generators(pelican):

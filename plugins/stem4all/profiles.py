@@ -227,10 +227,12 @@ class ProfilesGenerator(Generator):
         ctx["pillar_style"], ctx["pillar_style_hash"] = pillar_style(ctx["pillars"])
 
     def generate_output(self, writer):
-        """Runs after the story pages (Pelican's generators come first), so every card is drawn by now."""
+        """Runs after Pelican's generators, whose pages the writer holds until the listings join them."""
         listings.write_all(self, writer)
+        redirects.write(self, writer)
+        if hasattr(writer, "write_pending"):
+            writer.write_pending()  # every page so far, stories included, on every core (writing.py)
         listings.forget_cards(self.context)
         feeds.write(self, writer)
-        redirects.write(self, writer)
         seo.write(self)
         images.publish(self.published_images, self.output_path, self.settings["STEM4ALL_IMAGE_CACHE"])

@@ -48,6 +48,8 @@ DEFAULTS = {
     "STEM4ALL_FEATURED_ON_HOME": 6,
     "STEM4ALL_VALIDATE_ON_BUILD": True,
     "STEM4ALL_SEARCH": True,
+    # Processes that render the pages (writing.py); 0: one per processor core the build may use.
+    "STEM4ALL_PAGE_PROCESSES": 0,
     "STEM4ALL_PREVIEW_DRAFTS": False,
     "STEM4ALL_LICENSE": {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"},
 }
