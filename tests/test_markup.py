@@ -1,0 +1,79 @@
+"""Rendering Markdown tries only the inline patterns that can match a document; the HTML must be
+exactly what Python-Markdown gives when it tries them all."""
+
+import markdown
+import pytest
+
+from conftest import FIXTURES, ROOT
+from stem4all import markup
+
+TRICKY = [
+    "She said \"yes\" -- then 'no'... and in the '90s it was \"'quoted'\" --- really.",
+    "Rock 'n' roll, the girls' club, it's 5 o'clock; \"Hello,\" she said. 'Single' and \"double\".",
+    "Escapes: \\*not em\\*, \\'not smart\\', \\\"plain\\\", \\[not a link\\], 1\\. not a list",
+    "A footnote[^1] and another[^note].\n\n[^1]: The first, with a [link](https://example.org).\n"
+    "[^note]: The second -- with 'quotes'.",
+    "*[STEM]: Science, technology, engineering and mathematics\n\nSTEM for all, STEM \"for\" girls.",
+    "Entities &amp; &copy; &#8212; &#x41; and a lone & sign; 3 < 4 > 2.",
+    "Autolinks <https://example.org/a?b=c> and <someone@example.org>, inline <span>html</span>.",
+    "Two spaces at the end  \nmake a line break;\ta tab\t\nalso counts.",
+    "~~struck~~ and ~~'quoted' strike~~ and a ~ tilde alone.",
+    "`code with 'quotes' and -- dashes` and ``double `ticks` here``, \\`escaped tick\\`.",
+    "![a photo](../images/a.jpg \"a 'title'\") and [ref link][r] and [short] and ![img ref][r].\n\n"
+    "[r]: https://example.org \"Title\"\n[short]: ../champions/ada.md",
+    "_underscore em_ and __strong__ and ***both*** and snake_case_word and 2*3*4.",
+    "> A quote with \"quotes\" -- and...\n>\n> - a list 'item'\n> - another",
+    "Term\n: Definition with 'quotes'\n\n| a | b |\n|---|---|\n| 'x' | \"y\" |",
+    "«Кавычки» — по-русски... и 'одинарные', и \"двойные\"; Кыргызча: «Илим» -- өңүт.",
+    "Nothing special here at all",
+    "",
+    "<div markdown=\"1\">*inside* 'html' block</div>\n\n<!-- a comment -- with 'quotes' -->",
+    "Edge: \"'\" and '\"' and \"\" and '' and ' alone and \" alone.",
+    "Dashes--joined and spaced -- and triple---joined; ellipsis.... and ..",
+]
+
+
+def unpruned(depth: int) -> markdown.Markdown:
+    return markdown.Markdown(extensions=[*markup.EXTENSIONS, markup._Links(depth=depth, images_dir="images")],
+                             output_format="html")
+
+
+def convert(md: markdown.Markdown, body: str, source: str) -> str:
+    md.reset()
+    md.stem4all_source, md.stem4all_result = source, markup.Rendered(html="")
+    return md.convert(body)
+
+
+def bodies():
+    yield from TRICKY
+    yield from (p for p in (FIXTURES / "xss-payloads.txt").read_text(encoding="utf-8").split("\n") if p.strip())
+    for path in sorted((ROOT / "content").rglob("*.md")):
+        yield path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("depth", [1, 2])
+def test_pruned_patterns_give_the_same_html_as_all_patterns(depth):
+    everything = unpruned(depth)
+    pruned = markup._markdown(depth, "images")
+    compared = 0
+    for body in bodies():
+        assert convert(pruned, body, "stories/x.md") == convert(everything, body, "stories/x.md"), body
+        compared += 1
+    assert compared > 40
+
+
+def test_a_document_is_not_held_back_by_the_one_before():
+    # The patterns left out for a plain document must be back for the next one.
+    md = markup._markdown(1, "images")
+    assert "<em>" not in convert(md, "Plain words only", "stories/x.md")
+    html = convert(md, "It's *here* -- [a link](https://example.org) ~~gone~~...", "stories/x.md")
+    assert "<em>here</em>" in html and "&rsquo;" in html and "&ndash;" in html
+    assert '<a href="https://example.org">a link</a>' in html and "<del>gone</del>" in html and "&hellip;" in html
+
+
+def test_what_a_pattern_needs_is_read_from_its_regex():
+    md = unpruned(1)
+    needs = {name: markup._characters_needed(md.inlinePatterns[name]) for name in ("link", "entity", "em_strong")}
+    assert needs["link"] == {"["}
+    assert needs["entity"] == {"&", ";"}
+    assert needs["em_strong"] == set()  # "*" or "_": no single character is certain, so always tried
