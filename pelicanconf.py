@@ -70,7 +70,9 @@ PLUGIN_PATHS = ["plugins"]
 PLUGINS = ["stem4all"]
 MARKDOWN = {"extensions": [], "output_format": "html5"}
 # Autoescape: titles, names and every front-matter value are untrusted text.
-JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "extensions": [], "autoescape": True}
+# Pelican makes new template environments for every build, so none has to look for edited templates.
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "extensions": [], "autoescape": True,
+                     "auto_reload": False}
 
 # -- Caches ---------------------------------------------------------------------
 CACHE_PATH = ".cache/pelican"

@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from babel import Locale
 
+from . import i18n
 from .slugs import slugify
 
 
@@ -51,7 +52,7 @@ class Country:
         if (lang, self.code) in PREFERRED_NAMES:
             return PREFERRED_NAMES[lang, self.code]
         try:
-            return Locale.parse(lang).territories.get(self.code) or Locale("en").territories[self.code]
+            return i18n.cldr(lang).territories.get(self.code) or Locale("en").territories[self.code]
         except (ValueError, LookupError):
             return Locale("en").territories[self.code]
 

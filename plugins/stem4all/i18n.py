@@ -42,6 +42,12 @@ def catalog(settings: dict, lang: str) -> NullTranslations:
     return _load(path, os.path.getmtime(path))
 
 
+@lru_cache(maxsize=None)
+def cldr(code: str) -> Locale:
+    """Babel's data for a language, parsed once: pages ask for it thousands of times per build."""
+    return Locale.parse(code)
+
+
 def page_lang(ctx) -> str:
     """The language of the page being rendered: set by our writers, else that of its content."""
     if ctx.get("page_lang"):
@@ -82,12 +88,13 @@ def localise(item, lang):
     return next((t for t in getattr(item, "translations", []) if t.lang == lang), item)
 
 
+@lru_cache(maxsize=None)
 def language_name(code: str, in_lang: str) -> str:
     """'ru' -> 'Russian' for an English page, 'русский' for a Russian one."""
     if (in_lang, code) in PREFERRED_LANGUAGE_NAMES:
         return PREFERRED_LANGUAGE_NAMES[in_lang, code]
     try:
-        name = Locale.parse(code).get_display_name(in_lang) or code
+        name = cldr(code).get_display_name(in_lang) or code
     except (ValueError, UnknownLocaleError):
         return code
     return name[:1].upper() + name[1:]
@@ -97,4 +104,4 @@ def install(env) -> None:
     env.add_extension("jinja2.ext.i18n")
     env.install_gettext_callables(*_callables(), newstyle=True)
     env.filters["language_name"] = language_name
-    env.filters["date_in"] = lambda value, lang, fmt="long": format_date(value, format=fmt, locale=lang)
+    env.filters["date_in"] = lambda value, lang, fmt="long": format_date(value, format=fmt, locale=cldr(lang))
