@@ -78,6 +78,9 @@ JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "extensions": [
 CACHE_PATH = ".cache/pelican"
 CACHE_CONTENT = True
 LOAD_CONTENT_CACHE = True
+# Pelican gzips its cache at the slowest level by default: a tenth of a second per thousand stories
+# on every build, to save disk space in a folder nobody publishes.
+GZIP_CACHE = False
 CHECK_MODIFIED_METHOD = "sha256"
 
 # -- STEM4ALL -------------------------------------------------------------------
