@@ -156,7 +156,7 @@ def bench_size(n: int, runs: int, seed: int, work: Path, timeout: float, results
                         synthetic.touch_story(project.root / "content", edited, restore=before)
                 res["builds"].setdefault(f"{variant}|{scenario}", []).append(r)
                 print(f"  run {i + 1}/{runs} {variant:<12} {scenario:<17} {r['seconds']:8.2f} s {r['cpu']:8.2f} s CPU "
-                      f"{r['rss_mb']:6.0f} MB build {r['tree_mb']:6.0f} MB tree", flush=True)
+                      f"{r['rss_mb']:6.0f} MiB build {r['tree_mb']:6.0f} MiB tree", flush=True)
     # Image encoding on its own: a build with the image cache emptied too, less a cold build. Its
     # output is the site a reader would get (ours, with search): the budgets are checked on it.
     projects["ours+search"].cold()
@@ -195,8 +195,8 @@ def table(n: int, res: dict) -> str:
                  f"{med['ours-search|built anyway'] / cold_stock:.0%} (search off)")
     for v in VARIANTS:
         builds = [r for k, rs in b.items() if k.startswith(v + "|") for r in rs]
-        lines.append(f"  peak memory {v:<12} build process {max(r['rss_mb'] for r in builds):6.0f} MB, "
-                     f"process tree {max(r['tree_mb'] for r in builds):6.0f} MB; "
+        lines.append(f"  peak memory {v:<12} build process {max(r['rss_mb'] for r in builds):6.0f} MiB, "
+                     f"process tree {max(r['tree_mb'] for r in builds):6.0f} MiB; "
                      f"cold build wall time incl. Python start-up {median([r['wall'] for r in b[v + '|cold']]):.2f} s")
     if image_cache_setting():
         empty = res["images"][0]["seconds"]
@@ -224,7 +224,7 @@ def targets(results: dict) -> list[tuple[str, bool | None, str]]:
         out.append((f"N={n}: rebuild with no change ≤ 50% of stock's cold build", share <= 0.5, f"{share:.0%}"))
     if 5000 in results:
         peak = max(r["tree_mb"] for k, rs in results[5000]["builds"].items() if k.startswith("ours") for r in rs)
-        out.append(("memory < 1 GB at 5000 stories (process tree)", peak < 1024, f"{peak:.0f} MB"))
+        out.append(("memory < 1 GB at 5000 stories (process tree)", peak < 1024, f"{peak:.0f} MiB"))
     return out
 
 
