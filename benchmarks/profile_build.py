@@ -4,7 +4,7 @@
     .venv/bin/python benchmarks/profile_build.py --size 1000 [--out DIR]
 
 After a warm-up build (which fills the image cache), profiles a cold build (content cache
-empty, image cache warm) and a rebuild with no change (forced, so that it writes the pages). Writes the full profiles (.txt tree,
+empty, image cache warm) and a rebuild with nothing changed, forced ("built anyway", so that it writes the pages). Writes the full profiles (.txt tree,
 .html to open in a browser) and prints: the call tree of the cold build, our own functions by
 inclusive time, and all functions by self time. The
 profiler slows the build down (it hooks every call), so compare shares, not seconds, with bench.py.
@@ -87,7 +87,7 @@ def main() -> int:
         subprocess.run(worker, capture_output=True, env=env, check=True)
         shutil.rmtree(project / "output")
         shutil.rmtree(project / ".cache" / "pelican")
-        for label in ("cold build", "rebuild with no change"):
+        for label in ("cold build", "rebuild built anyway (--force, nothing changed)"):
             stem = out / f"profile-{args.size}-{label.split()[0]}"
             force = ["--force"] if label != "cold build" else []
             result = subprocess.run(worker + force + ["--profile", str(stem)], capture_output=True, text=True, env=env)
