@@ -33,11 +33,6 @@ TRICKY = [
 ]
 
 
-def unpruned(depth: int) -> markdown.Markdown:
-    return markdown.Markdown(extensions=[*markup.EXTENSIONS, markup._Links(depth=depth, images_dir="images")],
-                             output_format="html")
-
-
 def convert(md: markdown.Markdown, body: str, source: str) -> str:
     md.reset()
     md.stem4all_source, md.stem4all_result = source, markup.Rendered(html="")
@@ -53,7 +48,7 @@ def bodies():
 
 @pytest.mark.parametrize("depth", [1, 2])
 def test_pruned_patterns_give_the_same_html_as_all_patterns(depth):
-    everything = unpruned(depth)
+    everything = markup.plain_markdown(depth, "images")
     pruned = markup._markdown(depth, "images")
     compared = 0
     for body in bodies():
@@ -72,7 +67,7 @@ def test_a_document_is_not_held_back_by_the_one_before():
 
 
 def test_what_a_pattern_needs_is_read_from_its_regex():
-    md = unpruned(1)
+    md = markup.plain_markdown(1, "images")
     needs = {name: markup._characters_needed(md.inlinePatterns[name]) for name in ("link", "entity", "em_strong")}
     assert needs["link"] == {"["}
     assert needs["entity"] == {"&", ";"}

@@ -118,11 +118,16 @@ class _Links(Extension):
         md.treeprocessors.register(_LinkRewriter(md, **self.args), "stem4all_links", 1)
 
 
+def plain_markdown(depth: int, images_dir: str) -> markdown.Markdown:
+    """Our Markdown as Python-Markdown sets it up, every inline pattern tried everywhere."""
+    return markdown.Markdown(extensions=[*EXTENSIONS, _Links(depth=depth, images_dir=images_dir)],
+                             output_format="html")
+
+
 @functools.lru_cache(maxsize=None)
 def _markdown(depth: int, images_dir: str) -> markdown.Markdown:
     """One Markdown per configuration: setting up its extensions cost more than many a short story."""
-    md = markdown.Markdown(extensions=[*EXTENSIONS, _Links(depth=depth, images_dir=images_dir)],
-                           output_format="html")
+    md = plain_markdown(depth, images_dir)
     for proc in md.treeprocessors:
         if isinstance(proc, InlineProcessor):
             _try_only_what_can_match(proc)
@@ -159,8 +164,10 @@ def _try_only_what_can_match(proc: InlineProcessor) -> None:
 def _characters_needed(pattern) -> frozenset[str]:
     """The characters every match of an inline pattern's regex contains: the literals it
     consumes outside any alternative, optional part or lookaround. Empty (always tried) when
-    the regex cannot be read."""
+    the regex cannot be read or ignores case."""
     regex = getattr(pattern, "compiled_re", None)
+    if regex is None or regex.flags & re.IGNORECASE:
+        return frozenset()
     try:
         parsed = regex_parser.parse(regex.pattern, regex.flags)
     except Exception:  # noqa: BLE001 - an unknown pattern is simply always tried
@@ -177,8 +184,6 @@ def _characters_needed(pattern) -> frozenset[str]:
                 walk(arg[2])
 
     walk(parsed)
-    if regex.flags & re.IGNORECASE:
-        return frozenset()
     return frozenset(needed)
 
 
