@@ -4,25 +4,30 @@ forks so that each core renders and writes its share.
 Rendering the templates is most of a build (over 2,000 pages for 1,000 stories, every listing in
 three languages), and Pelican does it on one core. Once the generators have built the context,
 every page depends only on it, so forked processes, which start with the same context in memory,
-write the same bytes as one process would, with nothing to send between them. Pages are shared
-out by a hash of their path, so a path asked for twice is written twice by the same process, in order.
-A process that logs an error or raises fails the build, like the main process would."""
+write the same bytes as one process would, with nothing to send between them. The processes take
+pages a few at a time as they become free, each keeping to one language as long as it can (_Lanes).
+A path asked for twice is written twice by the same process, in order. A process that logs an
+error or raises fails the build, like the main process would."""
 
 from __future__ import annotations
 
 import gc
 import logging
+import multiprocessing
 import os
 import sys
 import traceback
 import zlib
 
 from .feeds import FeedWriter
+from .settings import lang_prefix
 
 logger = logging.getLogger(__name__)
 
 # Below this many pages a fork costs more than it saves.
 PARALLEL_FROM = 200
+# Pages a process takes at a time.
+BATCH = 8
 
 
 class PageWriteError(Exception):
@@ -46,9 +51,56 @@ def processes(settings: dict, pages: int) -> int:
     return max(1, min(wanted, pages // PARALLEL_FROM or 1)) if hasattr(os, "fork") else 1
 
 
-def share_of(name: str, count: int) -> int:
-    """Which of `count` processes writes the page saved as `name` (the same on every build)."""
-    return zlib.crc32(name.encode("utf-8")) % count
+def page_order(names: list[str], settings: dict) -> list[str]:
+    """Each page once, by language, then by a hash of its path (so that any run of pages mixes
+    stories, profiles and listings): the order in which the processes take pages."""
+    prefixes = [(lang_prefix(settings, lang), lang) for lang in settings["STEM4ALL_LANGUAGES"]
+                if lang != settings["DEFAULT_LANG"]]
+
+    def language(name: str) -> str:
+        return next((lang for prefix, lang in prefixes if name.startswith(prefix)), settings["DEFAULT_LANG"])
+
+    return sorted(set(names), key=lambda name: (language(name), zlib.crc32(name.encode("utf-8")), name))
+
+
+class _Lanes:
+    """Hands out the pages in `page_order`, a few at a time, to `count` processes.
+
+    Processes work in pairs on equal stretches of the order, one from the front and one from the
+    back, so a pair ends together however long its pages take, and a process keeps to one language
+    until the two meet: a story's card is drawn once per language and process, then reused, so a
+    process that wrote every language would draw nearly every card again. Each process's first
+    pages are set aside before it starts (the first and the last of its stretch)."""
+
+    def __init__(self, pages: int, count: int):
+        self.count = count
+        pairs = (count + 1) // 2
+        self._lock = multiprocessing.get_context("fork").Lock()
+        # For each pair: the next page from the front, and one past the next page from the back.
+        self._ends = multiprocessing.get_context("fork").RawArray("q", 2 * pairs)
+        for pair in range(pairs):
+            self._ends[2 * pair] = pages * (2 * pair) // count
+            self._ends[2 * pair + 1] = pages * min(2 * pair + 2, count) // count
+        self.first = [self._take(process) for process in range(count)]
+
+    def _take(self, process: int) -> range:
+        front, back = 2 * (process // 2), 2 * (process // 2) + 1
+        with self._lock:
+            start, end = self._ends[front], self._ends[back]
+            if start >= end:
+                return range(0)
+            if process % 2:
+                self._ends[back] = max(start, end - BATCH)
+                return range(self._ends[back], end)
+            self._ends[front] = min(end, start + BATCH)
+            return range(start, self._ends[front])
+
+    def pages(self, process: int):
+        """The indexes (into page_order) of the pages `process` writes, as it becomes free for them."""
+        batch = self.first[process]
+        while batch:
+            yield from batch
+            batch = self._take(process)
 
 
 class SiteWriter(FeedWriter):
@@ -72,23 +124,30 @@ class SiteWriter(FeedWriter):
         if count == 1:
             self._write(jobs)
             return
-        shares = [[] for _ in range(count)]
+        copies: dict[str, list[tuple]] = {}
         for job in jobs:
-            shares[share_of(job[0], count)].append(job)
+            copies.setdefault(job[0], []).append(job)  # a path asked for twice: written twice, in order
+        order = page_order(list(copies), self.settings)
+        lanes = _Lanes(len(order), count)
+
+        def share(process: int):
+            for index in lanes.pages(process):
+                yield from copies[order[index]]
+
         # Objects that exist now are left alone by the collector, so the children do not copy
         # the memory they share with this process just by looking at it.
         gc.freeze()
         children = []
         try:
-            for share in shares[1:]:
+            for process in range(1, count):
                 read, write = os.pipe()
                 pid = os.fork()
                 if pid == 0:
                     os.close(read)
-                    self._child(share, write)
+                    self._child(share(process), write)
                 os.close(write)
                 children.append((pid, read))
-            self._write(shares[0])
+            self._write(share(0))
         finally:
             problems = [_collect(pid, read) for pid, read in children]
             gc.unfreeze()
