@@ -13,14 +13,14 @@ from stem4all import search
 @pytest.fixture
 def pagefind_runs(monkeypatch):
     """Count Pagefind runs while still running the real one."""
-    runs, real_run = [], subprocess.run
+    runs, real_popen = [], subprocess.Popen
 
-    def run(args, **kwargs):
+    def popen(args, **kwargs):
         if "pagefind" in args:
             runs.append(args)
-        return real_run(args, **kwargs)
+        return real_popen(args, **kwargs)
 
-    monkeypatch.setattr(search.subprocess, "run", run)
+    monkeypatch.setattr(search.subprocess, "Popen", popen)
     return runs
 
 
