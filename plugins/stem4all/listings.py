@@ -10,14 +10,33 @@ from .settings import lang_prefix
 
 CARD_TEMPLATE = "partials/story_card.html"
 CARDS = "stem4all_story_cards"  # the build context's key of the cards drawn so far
+PARTIALS = "stem4all_partials"  # and of the header's and footer's parts that each language shares
 
 
 def forget_cards(context) -> None:
-    """Let the cards go once the last listing is written.
+    """Let the cards (and shared partials) go once the last listing is written.
 
     Story pages hold on to the build's context; without this the cards would stay in memory while
     Pagefind indexes the site, which on a large campaign pushes the build towards 1 GB."""
     context.get(CARDS, {}).clear()
+    context.get(PARTIALS, {}).clear()
+
+
+def partial_renderer(env, rendered: dict):
+    """A Jinja function that renders a partial whose HTML depends only on the page's language (the
+    footer, the header's navigation) once per language, then reuses it on every page.
+
+    The partial sees the site's context, not the page's: only the language and the base URL (which
+    differs by folder depth when links are relative) are in the key."""
+
+    @pass_context
+    def once_per_language(context, name, lang):
+        key = (name, lang, context.get("SITEURL"))
+        if key not in rendered:
+            rendered[key] = Markup(env.get_template(name).render({**context.parent, "lang": lang, "page_lang": lang}))
+        return rendered[key]
+
+    return once_per_language
 
 
 def card_renderer(env, cards: dict):

@@ -138,6 +138,24 @@ def link_neighbours(stories, pillars, related_count=3):
             t.related, t.newer, t.older, t.home_pillar = story.related, story.newer, story.older, home
 
 
+# The context's lists of stories and profiles (originals and translations) whose pages link to each other.
+URL_HOLDERS = ("articles", "story_translations", "translations", "drafts", "hidden_articles",
+               "champions", "champions_translations", "pillars", "pillars_translations",
+               "pages", "pages_translations", "hidden_pages")
+
+
+def keep_urls(items) -> None:
+    """Keep each story's and profile's URL as it is once the context is complete.
+
+    Pelican works a URL out from the settings every time a template asks for it (copying the
+    metadata and the source path each time), and a build asks tens of thousands of times: every
+    card, link, alternate and feed entry names one. Its override_url, which Pelican reads first, holds
+    the same answer."""
+    for item in items:
+        if not hasattr(item, "override_url"):
+            item.override_url = item.url
+
+
 class ProfilesGenerator(Generator):
     """Reads content/champions and content/pillars as Pelican pages and links stories to them."""
 
@@ -228,6 +246,7 @@ class ProfilesGenerator(Generator):
 
     def generate_output(self, writer):
         """Runs after Pelican's generators, whose pages the writer holds until the listings join them."""
+        keep_urls(item for key in URL_HOLDERS for item in self.context.get(key, ()))
         listings.write_all(self, writer)
         redirects.write(self, writer)
         if hasattr(writer, "write_pending"):
