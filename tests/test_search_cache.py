@@ -13,14 +13,14 @@ from stem4all import search
 @pytest.fixture
 def pagefind_runs(monkeypatch):
     """Count Pagefind runs while still running the real one."""
-    runs, real_popen = [], subprocess.Popen
+    runs, real_run = [], subprocess.run
 
-    def popen(args, **kwargs):
+    def run(args, **kwargs):
         if "pagefind" in args:
             runs.append(args)
-        return real_popen(args, **kwargs)
+        return real_run(args, **kwargs)
 
-    monkeypatch.setattr(search.subprocess, "Popen", popen)
+    monkeypatch.setattr(search.subprocess, "run", run)
     return runs
 
 

@@ -13,7 +13,7 @@ from pelican.contents import Content
 from pelican.settings import read_settings
 from pelican.utils import memoized
 
-from . import contentcache, schedule, search, uptodate, writing
+from . import contentcache, schedule, search, uptodate
 from .settings import apply_defaults
 from .validation import Problem, check
 
@@ -87,14 +87,6 @@ def build(settings: dict, force: bool = False) -> int:
     staging = tempfile.mkdtemp(prefix=".build-", dir=parent)
     counter = _ErrorCounter()
     logging.getLogger().addHandler(counter)
-    indexing = search.Indexing(staging, os.path.join(settings["CACHE_PATH"], "search")) \
-        if settings.get("STEM4ALL_SEARCH") else None
-
-    def start_indexing(sender) -> None:
-        indexing.start()
-
-    if indexing:
-        writing.stories_written.connect(start_indexing)
     try:
         Pelican({**settings, "OUTPUT_PATH": staging, "STEM4ALL_VALIDATE_ON_BUILD": False,
                  "DELETE_OUTPUT_DIRECTORY": False}).run()
@@ -102,15 +94,12 @@ def build(settings: dict, force: bool = False) -> int:
         counter.records.append(logging.makeLogRecord({"msg": str(exc), "levelno": logging.ERROR}))
     finally:
         logging.getLogger().removeHandler(counter)
-        writing.stories_written.disconnect(start_indexing)
         _forget_pages()
-    if indexing and not counter.records:
+    if not counter.records and settings.get("STEM4ALL_SEARCH"):
         try:
-            indexing.finish()
-        except (search.SearchIndexError, OSError) as exc:
+            search.index(staging, os.path.join(settings["CACHE_PATH"], "search"))
+        except search.SearchIndexError as exc:
             counter.records.append(logging.makeLogRecord({"msg": str(exc), "levelno": logging.ERROR}))
-    elif indexing:
-        indexing.stop()
     if counter.records:
         shutil.rmtree(staging, ignore_errors=True)
         for record in counter.records:

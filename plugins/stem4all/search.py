@@ -8,7 +8,6 @@ import glob
 import hashlib
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -23,7 +22,6 @@ from . import contentcache
 # most of the build's memory.
 STORY_PAGES = "{stories,*/stories}/*/index.html"
 STORY_PAGE_PATTERNS = ("stories/*/index.html", "*/stories/*/index.html")  # the same, for Python's glob
-STORY_PAGE_RE = re.compile(r"(?:[^/]+/)?stories/[^/]+/index\.html")  # and for a path the writer is given
 BUNDLE = "pagefind"
 # Raise when what index() does to Pagefind's bundle changes, so kept bundles are not reused.
 BUNDLE_FORMAT = "1"
@@ -33,75 +31,31 @@ class SearchIndexError(Exception):
     pass
 
 
-class Indexing:
-    """Pagefind's run over the story pages of `site_dir`; the bundle lands in site_dir/pagefind/.
-
-    start() may come as soon as every story page is written (writing.py announces it), so that
-    Pagefind indexes them while the listings and profiles are still being written; finish() waits
-    for it. With a `cache_dir`, the bundle is kept there under a hash of every story page, and the
-    next build whose story pages are byte for byte the same reuses it instead of running Pagefind:
-    a rebuild that changed no story (a champion's bio, a listing, a setting) gets its search for
-    the cost of linking its files."""
-
-    def __init__(self, site_dir: str, cache_dir: str | None = None):
-        self.site_dir, self.cache_dir = site_dir, cache_dir
-        self._started = False
-        self._key: str | None = None
-        self._pagefind: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        """Index the story pages now on disk, in the background (once; after it succeeded, later calls do nothing)."""
-        if self._started:
-            return
-        shutil.rmtree(self._bundle(), ignore_errors=True)  # what an attempt that failed half-way left
-        self._key = _pages_key(self.site_dir) if self.cache_dir else None
-        kept = self._kept()
-        if kept and os.path.isfile(os.path.join(kept, "pagefind-entry.json")):
-            shutil.copytree(kept, self._bundle(), copy_function=_link_or_copy)
-        else:
-            # Pagefind ships its binary inside the wheel, so nothing is downloaded here.
-            self._pagefind = subprocess.Popen(
-                [sys.executable, "-m", "pagefind", "--site", self.site_dir, "--output-subdir", BUNDLE,
-                 "--glob", STORY_PAGES, "--silent"],
-                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-            )
-        self._started = True
-
-    def finish(self) -> None:
-        """Wait for the bundle and keep it for later builds. Starts Pagefind now if nothing did, or
-        if the start in the writer's thread failed (so that its error is raised here)."""
-        self.start()
-        if self._pagefind is None:
-            return  # a kept bundle was linked in
-        out, err = self._pagefind.communicate()
-        if self._pagefind.returncode != 0:
-            raise SearchIndexError(f"the search index could not be built: {err.strip() or out.strip()}")
-        _stable_entry(os.path.join(self._bundle(), "pagefind-entry.json"))
-        if self._key:
-            _keep(self._bundle(), self.cache_dir, self._key)
-
-    def stop(self) -> None:
-        """Stop Pagefind if it is still running (the build failed)."""
-        if self._pagefind is not None and self._pagefind.poll() is None:
-            self._pagefind.kill()
-            self._pagefind.communicate()
-
-    def _bundle(self) -> str:
-        return os.path.join(self.site_dir, BUNDLE)
-
-    def _kept(self) -> str | None:
-        return os.path.join(self.cache_dir, self._key) if self._key else None
-
-
 def index(site_dir: str, cache_dir: str | None = None) -> None:
-    """Index the story pages of a site already written (see Indexing)."""
+    """Index the story pages in `site_dir`; the bundle lands in site_dir/pagefind/.
+
+    With a `cache_dir`, the bundle is kept there under a hash of every story page, and the next
+    build whose story pages are byte for byte the same reuses it instead of running Pagefind: a
+    rebuild that changed no story (a champion's bio, a listing, a setting) gets its search for the
+    cost of linking its files."""
+    key = _pages_key(site_dir) if cache_dir else None
+    kept = os.path.join(cache_dir, key) if key else None
+    bundle = os.path.join(site_dir, BUNDLE)
+    if kept and os.path.isfile(os.path.join(kept, "pagefind-entry.json")):
+        shutil.copytree(kept, bundle, copy_function=_link_or_copy)
+        return
     _release_memory()
-    Indexing(site_dir, cache_dir).finish()
-
-
-def is_story_page(name: str) -> bool:
-    """Whether the page saved as `name` is one that Pagefind indexes (STORY_PAGES)."""
-    return STORY_PAGE_RE.fullmatch(name) is not None
+    # Pagefind ships its binary inside the wheel, so nothing is downloaded here.
+    result = subprocess.run(
+        [sys.executable, "-m", "pagefind", "--site", site_dir, "--output-subdir", BUNDLE,
+         "--glob", STORY_PAGES, "--silent"],
+        capture_output=True, text=True,
+    )
+    if result.returncode != 0:
+        raise SearchIndexError(f"the search index could not be built: {result.stderr.strip() or result.stdout.strip()}")
+    _stable_entry(os.path.join(bundle, "pagefind-entry.json"))
+    if kept:
+        _keep(bundle, cache_dir, key)
 
 
 def _pages_key(site_dir: str) -> str:

@@ -16,13 +16,9 @@ import logging
 import multiprocessing
 import os
 import sys
-import threading
 import traceback
 import zlib
 
-from blinker import signal
-
-from . import search
 from .feeds import FeedWriter
 from .settings import lang_prefix
 
@@ -32,12 +28,6 @@ logger = logging.getLogger(__name__)
 PARALLEL_FROM = 200
 # Pages a process takes at a time.
 BATCH = 8
-
-
-# Sent once every story page of the build is on disk, while the other pages may still be being
-# written: build.py starts the search index then (search.Indexing), so that Pagefind and the
-# listings share the processors instead of taking turns.
-stories_written = signal("stem4all.stories-written")
 
 
 class PageWriteError(Exception):
@@ -113,21 +103,6 @@ class _Lanes:
             batch = self._take(process)
 
 
-class _Share:
-    """Jobs (Pelican's write_file calls) handed out to `count` processes through _Lanes."""
-
-    def __init__(self, jobs: list[tuple], count: int, settings: dict):
-        self._copies: dict[str, list[tuple]] = {}
-        for job in jobs:
-            self._copies.setdefault(job[0], []).append(job)  # a path asked for twice: written twice, in order
-        self._order = page_order(list(self._copies), settings)
-        self._lanes = _Lanes(len(self._order), count)
-
-    def jobs(self, process: int):
-        for index in self._lanes.pages(process):
-            yield from self._copies[self._order[index]]
-
-
 class SiteWriter(FeedWriter):
     """Pelican's writer (with our feeds) that keeps pages until write_pending() writes them on every core."""
 
@@ -142,69 +117,43 @@ class SiteWriter(FeedWriter):
         return None
 
     def write_pending(self) -> None:
-        """Write every page asked for so far, the story pages first; pages asked for later are written at once.
-
-        Once every story page is on disk, `stories_written` is sent (from a thread of this
-        process when several write), so that the search index can be built while the rest are written."""
+        """Write every page asked for so far; pages asked for later are written at once."""
         jobs, self._pending = self._pending or [], None
         count = processes(self.settings, len(jobs))
         logger.info("[stem4all] %d pages written by %d process%s", len(jobs), count, "" if count == 1 else "es")
-        stories = [job for job in jobs if search.is_story_page(job[0])]
-        rest = [job for job in jobs if not search.is_story_page(job[0])]
         if count == 1:
-            self._write(stories)
-            stories_written.send(self)
-            self._write(rest)
+            self._write(jobs)
             return
-        first, then = _Share(stories, count, self.settings), _Share(rest, count, self.settings)
-        # Each process writes a byte here when its story pages are done.
-        done_read, done_write = os.pipe()
+        copies: dict[str, list[tuple]] = {}
+        for job in jobs:
+            copies.setdefault(job[0], []).append(job)  # a path asked for twice: written twice, in order
+        order = page_order(list(copies), self.settings)
+        lanes = _Lanes(len(order), count)
 
         def share(process: int):
-            yield from first.jobs(process)
-            os.write(done_write, b".")
-            yield from then.jobs(process)
+            for index in lanes.pages(process):
+                yield from copies[order[index]]
 
         # Objects that exist now are left alone by the collector, so the children do not copy
         # the memory they share with this process just by looking at it.
         gc.freeze()
         children = []
-        announcer = None
         try:
             for process in range(1, count):
                 read, write = os.pipe()
                 pid = os.fork()
                 if pid == 0:
                     os.close(read)
-                    os.close(done_read)
                     self._child(share(process), write)
                 os.close(write)
                 children.append((pid, read))
-            announcer = threading.Thread(target=self._announce, args=(done_read, count), daemon=True)
-            announcer.start()
-            try:
-                self._write(share(0))
-            finally:
-                os.close(done_write)
+            self._write(share(0))
         finally:
             problems = [_collect(pid, read) for pid, read in children]
-            if announcer is not None:
-                announcer.join()
-            os.close(done_read)
             gc.unfreeze()
         problems = [p for p in problems if p]
         if problems:
             raise PageWriteError(f"{len(problems)} of the {count} processes writing pages failed:\n" + "\n".join(problems))
-
-    def _announce(self, done: int, count: int) -> None:
-        """Send stories_written once all `count` processes have written their story pages (none if one died first)."""
-        received = 0
-        while received < count:
-            got = os.read(done, count - received)
-            if not got:
-                return
-            received += len(got)
-        stories_written.send(self)
 
     def _write(self, jobs) -> None:
         for name, template, context, args, kwargs in jobs:
