@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 import zlib
 
@@ -58,6 +59,26 @@ def test_a_page_that_fails_in_another_process_fails_the_build_and_keeps_the_old_
     assert "1 of the 2 processes writing pages failed" in err
     assert f"{target}: RuntimeError: template error on {target}" in err
     assert "The site was not built; the previous output is unchanged." in err
+    assert pages(site) == before
+
+
+def test_a_process_that_cannot_take_its_next_pages_fails_the_build(make_site, small_is_enough, monkeypatch, capsys):
+    site = make_site()
+    assert site.build() == 0
+    before = pages(site)
+    builder, real_take = os.getpid(), writing._Lanes._take
+
+    def take(self, process):
+        # The first pages are set aside in this process; the second process fails when it asks for more.
+        if process == 1 and os.getpid() != builder:
+            raise OSError("the shared counter is gone")
+        return real_take(self, process)
+
+    monkeypatch.setattr(writing._Lanes, "_take", take)
+    assert site.build(force=True, STEM4ALL_PAGE_PROCESSES=2) == 1
+    err = capsys.readouterr().err
+    assert "1 of the 2 processes writing pages failed" in err
+    assert "the process stopped before writing all its pages: OSError: the shared counter is gone" in err
     assert pages(site) == before
 
 

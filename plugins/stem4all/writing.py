@@ -28,6 +28,8 @@ logger = logging.getLogger(__name__)
 PARALLEL_FROM = 200
 # Pages a process takes at a time.
 BATCH = 8
+# Seconds a process waits for its turn to take pages (each turn takes microseconds).
+LOCK_TIMEOUT = 60
 
 
 class PageWriteError(Exception):
@@ -85,7 +87,11 @@ class _Lanes:
 
     def _take(self, process: int) -> range:
         front, back = 2 * (process // 2), 2 * (process // 2) + 1
-        with self._lock:
+        # Held for a few microseconds; if it stays taken, a process died holding it, and every
+        # other one ends with an error instead of waiting forever.
+        if not self._lock.acquire(timeout=LOCK_TIMEOUT):
+            raise PageWriteError(f"no pages handed out for {LOCK_TIMEOUT} s: another process writing pages stopped")
+        try:
             start, end = self._ends[front], self._ends[back]
             if start >= end:
                 return range(0)
@@ -94,6 +100,8 @@ class _Lanes:
                 return range(self._ends[back], end)
             self._ends[front] = min(end, start + BATCH)
             return range(start, self._ends[front])
+        finally:
+            self._lock.release()
 
     def pages(self, process: int):
         """The indexes (into page_order) of the pages `process` writes, as it becomes free for them."""
@@ -164,6 +172,7 @@ class SiteWriter(FeedWriter):
         errors = _Errors()
         logging.getLogger().addHandler(errors)
         report = []
+        finished = False
         try:
             for job in share:
                 try:
@@ -172,12 +181,16 @@ class SiteWriter(FeedWriter):
                     traceback.print_exc()
                     report.append(f"{job[0]}: {type(exc).__name__}: {exc}")
             report += errors.messages
+            finished = True
+        except BaseException as exc:  # noqa: BLE001 - taking the next pages failed: the rest are not written
+            traceback.print_exc()
+            report.append(f"the process stopped before writing all its pages: {type(exc).__name__}: {exc}")
         finally:
             with os.fdopen(pipe, "w", encoding="utf-8") as out:
                 out.write("\n".join(report))
             sys.stdout.flush()
             sys.stderr.flush()
-            os._exit(1 if report else 0)
+            os._exit(0 if finished and not report else 1)
 
 
 def _collect(pid: int, read: int) -> str:
