@@ -310,3 +310,31 @@ def test_search_indexes_every_story_page_in_each_language(built_site):
     stories = list(built_site.output.glob("stories/*/index.html")) + list(built_site.output.glob("*/stories/*/index.html"))
     assert sum(lang["page_count"] for lang in entry["languages"].values()) == len(stories) > 0
     assert {"en", "ru", "ky"} <= set(entry["languages"])
+
+
+def test_footer_and_navigation_are_the_same_on_every_page_of_a_language(make_site, monkeypatch):
+    """They are drawn once per language, from the site's context, and reused on every page of it,
+    whichever page and process draws them first (here with listings of one item a page)."""
+    from stem4all import writing
+
+    monkeypatch.setattr(writing, "PARALLEL_FROM", 1)
+    site = make_site()
+    assert site.build(DEFAULT_PAGINATION=1, STEM4ALL_PAGE_PROCESSES=2) == 0
+    assert (site.output / "pillars" / "page" / "2" / "index.html").exists()  # the pillars listing is paginated
+    for prefix in ("", "ru/", "ky/"):
+        footers, navs = set(), set()
+        for name in site.files():
+            if not name.endswith(".html") or not name.startswith(prefix) or (
+                    not prefix and name.startswith(("ru/", "ky/"))):
+                continue
+            html = site.page(name)
+            footer = re.search(r'<footer class="s4a-footer">.*?</footer>', html, re.S)
+            nav = re.search(r'<nav class="s4a-nav".*?</nav>', html, re.S)
+            if footer and nav:
+                footers.add(footer.group())
+                navs.add(nav.group())
+        assert len(footers) == 1 and len(navs) == 1, prefix
+        footer = footers.pop()
+        assert f'href="/{prefix}pillars/communications/"' in footer
+        assert f'href="/{prefix}pillars/research/"' in footer
+        assert f'href="/{prefix}champions/"' in navs.pop()

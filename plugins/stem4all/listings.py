@@ -22,18 +22,22 @@ def forget_cards(context) -> None:
     context.get(PARTIALS, {}).clear()
 
 
-def partial_renderer(env, rendered: dict):
+def partial_renderer(env, site: dict):
     """A Jinja function that renders a partial whose HTML depends only on the page's language (the
     footer, the header's navigation) once per language, then reuses it on every page.
 
-    The partial sees the site's context, not the page's: only the language and the base URL (which
-    differs by folder depth when links are relative) are in the key."""
+    The partial sees the site's context (`site`, where the rendered partials are kept too), not that
+    of the page that happens to ask first, so nothing a page passes to its template can leak into
+    every other page: only the language and the base URL (which differs by folder depth when links
+    are relative) are in the key."""
+    rendered = site.setdefault(PARTIALS, {})
 
     @pass_context
     def once_per_language(context, name, lang):
         key = (name, lang, context.get("SITEURL"))
         if key not in rendered:
-            rendered[key] = Markup(env.get_template(name).render({**context.parent, "lang": lang, "page_lang": lang}))
+            values = {**site, "SITEURL": context.get("SITEURL"), "lang": lang, "page_lang": lang}
+            rendered[key] = Markup(env.get_template(name).render(values))
         return rendered[key]
 
     return once_per_language

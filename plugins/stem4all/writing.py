@@ -75,7 +75,6 @@ class _Lanes:
     pages are set aside before it starts (the first and the last of its stretch)."""
 
     def __init__(self, pages: int, count: int):
-        self.count = count
         pairs = (count + 1) // 2
         self._lock = multiprocessing.get_context("fork").Lock()
         # For each pair: the next page from the front, and one past the next page from the back.
