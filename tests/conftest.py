@@ -14,6 +14,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 sys.path.insert(0, str(ROOT / "plugins"))
 
 from stem4all import build as site  # noqa: E402
+from stem4all import writing  # noqa: E402
 
 
 class Site:
@@ -73,6 +74,12 @@ def make_site(tmp_path):
         return Site(root)
 
     return make
+
+
+@pytest.fixture
+def small_is_enough(monkeypatch):
+    """Split even a small site's pages between processes."""
+    monkeypatch.setattr(writing, "PARALLEL_FROM", 1)
 
 
 @pytest.fixture

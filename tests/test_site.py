@@ -312,12 +312,9 @@ def test_search_indexes_every_story_page_in_each_language(built_site):
     assert {"en", "ru", "ky"} <= set(entry["languages"])
 
 
-def test_footer_and_navigation_are_the_same_on_every_page_of_a_language(make_site, monkeypatch):
+def test_footer_and_navigation_are_the_same_on_every_page_of_a_language(make_site, small_is_enough):
     """They are drawn once per language, from the site's context, and reused on every page of it,
     whichever page and process draws them first (here with listings of one item a page)."""
-    from stem4all import writing
-
-    monkeypatch.setattr(writing, "PARALLEL_FROM", 1)
     site = make_site()
     assert site.build(DEFAULT_PAGINATION=1, STEM4ALL_PAGE_PROCESSES=2) == 0
     assert (site.output / "pillars" / "page" / "2" / "index.html").exists()  # the pillars listing is paginated

@@ -13,12 +13,6 @@ from pelican.writers import Writer
 from stem4all import writing
 
 
-@pytest.fixture
-def small_is_enough(monkeypatch):
-    """Split even a small site's pages between processes."""
-    monkeypatch.setattr(writing, "PARALLEL_FROM", 1)
-
-
 def pages(site) -> dict[str, bytes]:
     return {f: (site.output / f).read_bytes() for f in site.files()}
 

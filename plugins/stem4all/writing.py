@@ -76,9 +76,10 @@ class _Lanes:
 
     def __init__(self, pages: int, count: int):
         pairs = (count + 1) // 2
-        self._lock = multiprocessing.get_context("fork").Lock()
+        shared = multiprocessing.get_context("fork")  # the processes that take pages are forked
+        self._lock = shared.Lock()
         # For each pair: the next page from the front, and one past the next page from the back.
-        self._ends = multiprocessing.get_context("fork").RawArray("q", 2 * pairs)
+        self._ends = shared.RawArray("q", 2 * pairs)
         for pair in range(pairs):
             self._ends[2 * pair] = pages * (2 * pair) // count
             self._ends[2 * pair + 1] = pages * min(2 * pair + 2, count) // count
