@@ -73,6 +73,7 @@ def test_a_process_that_cannot_take_its_next_pages_fails_the_build(make_site, sm
     err = capsys.readouterr().err
     assert "1 of the 2 processes writing pages failed" in err
     assert "the process stopped before writing all its pages: OSError: the shared counter is gone" in err
+    assert "set STEM4ALL_PAGE_PROCESSES = 1 in pelicanconf.py" in err
     assert pages(site) == before
 
 

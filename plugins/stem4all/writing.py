@@ -30,6 +30,9 @@ PARALLEL_FROM = 200
 BATCH = 8
 # Seconds a process waits for its turn to take pages (each turn takes microseconds).
 LOCK_TIMEOUT = 60
+# What to do when a process writing pages fails between pages rather than on one page.
+ONE_PROCESS_HINT = ("build again; if it happens again, set STEM4ALL_PAGE_PROCESSES = 1 in pelicanconf.py "
+                    "to write every page in one process")
 
 
 class PageWriteError(Exception):
@@ -90,7 +93,8 @@ class _Lanes:
         # Held for a few microseconds; if it stays taken, a process died holding it, and every
         # other one ends with an error instead of waiting forever.
         if not self._lock.acquire(timeout=LOCK_TIMEOUT):
-            raise PageWriteError(f"no pages handed out for {LOCK_TIMEOUT} s: another process writing pages stopped")
+            raise PageWriteError(f"no pages handed out for {LOCK_TIMEOUT} s: another process writing pages "
+                                 f"stopped — {ONE_PROCESS_HINT}")
         try:
             start, end = self._ends[front], self._ends[back]
             if start >= end:
@@ -184,7 +188,8 @@ class SiteWriter(FeedWriter):
             finished = True
         except BaseException as exc:  # noqa: BLE001 - taking the next pages failed: the rest are not written
             traceback.print_exc()
-            report.append(f"the process stopped before writing all its pages: {type(exc).__name__}: {exc}")
+            report.append(f"the process stopped before writing all its pages: {type(exc).__name__}: {exc} — "
+                          f"{ONE_PROCESS_HINT}")
         finally:
             with os.fdopen(pipe, "w", encoding="utf-8") as out:
                 out.write("\n".join(report))
