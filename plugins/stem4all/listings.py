@@ -50,17 +50,40 @@ def card_renderer(env, cards: dict):
     pages and as a related story: rendering its card anew each time was a tenth of the build.
     A card depends only on the story, the page's language, the heading level and the site's base
     URL, which is the key. `cards` is shared by the build's generators (story pages show related
-    stories' cards too) and lives in the build's context, so it ends with the build."""
+    stories' cards too) and lives in the build's context, so it ends with the build.
+
+    The heading level changes one element and nothing else, so a card is drawn once at level 3
+    and its other levels are that card with its title element renamed (`_at_level`)."""
 
     @pass_context
     def story_card(context, story, lang, heading=3):
         key = (id(story), lang, heading, context.get("SITEURL"))
         if key not in cards:
-            values = {**context.parent, "story": story, "lang": lang, "page_lang": lang, "card_heading": heading}
-            cards[key] = Markup(env.get_template(CARD_TEMPLATE).render(values))
+            drawn = key[:2] + (CARD_LEVEL,) + key[3:]
+            if drawn not in cards:
+                values = {**context.parent, "story": story, "lang": lang, "page_lang": lang,
+                          "card_heading": CARD_LEVEL}
+                cards[drawn] = Markup(env.get_template(CARD_TEMPLATE).render(values))
+            cards[key] = Markup(_at_level(cards[drawn], heading))
         return cards[key]
 
     return story_card
+
+
+CARD_LEVEL = 3  # the level a card is drawn at; story_card.html's title element is <h{{ card_heading }}>
+CARD_TITLE = ' class="s4a-story-card__title"'
+
+
+def _at_level(card: str, level: int) -> str:
+    """The card drawn at CARD_LEVEL with its title as <h{level}>. The title element is the card's
+    only heading, and what is inside it is escaped text and a link, so its end tag is the first
+    </h3> after it."""
+    if level == CARD_LEVEL:
+        return card
+    card = str(card)  # plain text: Markup would escape the tags added below
+    start = card.index(f"<h{CARD_LEVEL}{CARD_TITLE}")
+    end = card.index(f"</h{CARD_LEVEL}>", start)
+    return (card[:start] + f"<h{level}" + card[start + 3:end] + f"</h{level}>" + card[end + 5:])
 
 
 def write_all(generator, writer):
