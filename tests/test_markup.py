@@ -68,7 +68,16 @@ def test_a_document_is_not_held_back_by_the_one_before():
 
 def test_what_a_pattern_needs_is_read_from_its_regex():
     md = markup.plain_markdown(1, "images")
-    needs = {name: markup._characters_needed(md.inlinePatterns[name]) for name in ("link", "entity", "em_strong")}
-    assert needs["link"] == {"["}
-    assert needs["entity"] == {"&", ";"}
-    assert needs["em_strong"] == set()  # "*" or "_": no single character is certain, so always tried
+    needs = {name: set(markup._clauses(md.inlinePatterns[name])) for name in ("link", "entity", "em_strong", "backtick")}
+    assert needs["link"] == {frozenset("[")}
+    assert needs["entity"] == {frozenset("&"), frozenset(";")}
+    assert needs["em_strong"] == {frozenset("*_")}  # "*" or "_": one of them is in every match
+    assert needs["backtick"] == {frozenset("`")}  # both alternatives need a backtick
+
+
+def test_a_run_of_text_without_what_a_pattern_needs_skips_it_but_its_neighbours_do_not():
+    md = markup._markdown(1, "images")
+    body = "Plain heading\n\n## Also *plain*\n\n- `code`\n- _em_ and a [link](https://example.org) -- dash\n"
+    assert convert(md, body, "stories/x.md") == convert(markup.plain_markdown(1, "images"), body, "stories/x.md")
+    html = convert(md, body, "stories/x.md")
+    assert "<code>code</code>" in html and "<em>em</em>" in html and "<em>plain</em>" in html and "&ndash;" in html

@@ -139,14 +139,17 @@ _GENERATED = frozenset(util.STX + util.ETX + util.INLINE_PLACEHOLDER_PREFIX + "0
 
 
 def _try_only_what_can_match(proc: InlineProcessor) -> None:
-    """Let `proc` try, on each document, only the inline patterns that can match somewhere in it.
+    """Let `proc` try, on each document and each run of text in it, only the inline patterns that
+    can match there.
 
     Python-Markdown tries every inline pattern (34 with smarty and extra) on every run of text,
-    and that was half of rendering a story. A pattern whose every match contains a character
-    (the `[` of a link, the `~` of strikethrough, the `'` of a smart quote) cannot match a
-    document whose text has none, so it is left out for that document: the HTML is the same,
-    byte for byte (tests/test_markup.py compares with an unpruned Markdown)."""
-    every = [(pattern, _characters_needed(pattern)) for pattern in proc.inlinePatterns]
+    and that was half of rendering a story. Every match of a pattern contains certain characters
+    (the `[` of a link, the `~` of strikethrough, the `'` of a smart quote, a `*` or a `_` for
+    emphasis: `_clauses`), so a pattern is left out of a document whose text lacks them, and then
+    skipped on each run of text that lacks them. The HTML is the same, byte for byte
+    (tests/test_markup.py compares with an unpruned Markdown)."""
+    every = [(pattern, _clauses(pattern)) for pattern in proc.inlinePatterns]
+    kept: list[tuple] = []
     run = proc.run
 
     def run_pruned(root, *args, **kwargs):
@@ -154,37 +157,73 @@ def _try_only_what_can_match(proc: InlineProcessor) -> None:
         for element in root.iter():
             seen.update(element.text or "")
             seen.update(element.tail or "")
+        kept[:] = [(pattern, clauses) for pattern, clauses in every if all(c & seen for c in clauses)]
         # InlineProcessor reads its patterns by position and count only, so a list serves.
-        proc.inlinePatterns = [pattern for pattern, needed in every if needed <= seen]
+        proc.inlinePatterns = [pattern for pattern, _ in kept]
         return run(root, *args, **kwargs)
 
     proc.run = run_pruned
+    # Each run of text goes through InlineProcessor.__handleInline, which tries the patterns in
+    # order from a given one (a match's inner text starts after the pattern that matched). This
+    # is that loop, skipping a pattern when the text lacks what it needs: the text it looks at
+    # is `data` itself, placeholders included. Without these (private) methods, as in another
+    # version of Python-Markdown, each document is still pruned as a whole.
+    apply = getattr(proc, "_InlineProcessor__applyPattern", None)
+    if apply is None or not hasattr(proc, "_InlineProcessor__handleInline"):
+        return
+
+    def handle_inline(data: str, patternIndex: int = 0) -> str:
+        if isinstance(data, util.AtomicString):
+            return data
+        start = 0
+        while patternIndex < len(kept):
+            pattern, clauses = kept[patternIndex]
+            if all(any(c in data for c in clause) for clause in clauses):
+                data, matched, start = apply(pattern, data, patternIndex, start)
+                if matched:
+                    continue
+            patternIndex += 1
+            start = 0
+        return data
+
+    proc._InlineProcessor__handleInline = handle_inline
 
 
-def _characters_needed(pattern) -> frozenset[str]:
-    """The characters every match of an inline pattern's regex contains: the literals it
-    consumes outside any alternative, optional part or lookaround. Empty (always tried) when
-    the regex cannot be read or ignores case."""
+def _clauses(pattern) -> tuple[frozenset[str], ...]:
+    """What every match of an inline pattern's regex contains, as clauses: each match holds at
+    least one character of each clause (`\\*|_` gives one clause, {*, _}; a link's `\\[` gives
+    {[}). Read from the literals it consumes or looks ahead or behind for, outside optional
+    parts, and from the alternatives of a branch. None (always tried) when the regex cannot be
+    read or ignores case."""
     regex = getattr(pattern, "compiled_re", None)
     if regex is None or regex.flags & re.IGNORECASE:
-        return frozenset()
+        return ()
     try:
         parsed = regex_parser.parse(regex.pattern, regex.flags)
     except Exception:  # noqa: BLE001 - an unknown pattern is simply always tried
-        return frozenset()
-    needed: set[str] = set()
+        return ()
 
-    def walk(items) -> None:
+    def walk(items) -> list[frozenset[str]]:
+        found = []
         for op, arg in items:
             if op is regex_parser.LITERAL:
-                needed.add(chr(arg))
+                found.append(frozenset(chr(arg)))
+            elif op is regex_parser.IN and arg and all(o is regex_parser.LITERAL for o, _ in arg):
+                found.append(frozenset(chr(a) for _, a in arg))
             elif op is regex_parser.SUBPATTERN:
-                walk(arg[-1])
+                found += walk(arg[-1])
+            elif op is regex_parser.ASSERT:  # a positive lookahead or lookbehind: also in the text
+                found += walk(arg[1])
             elif op in (regex_parser.MAX_REPEAT, regex_parser.MIN_REPEAT, regex_parser.POSSESSIVE_REPEAT) and arg[0] >= 1:
-                walk(arg[2])
+                found += walk(arg[2])
+            elif op is regex_parser.BRANCH:
+                branches = [walk(branch) for branch in arg[1]]
+                if all(branches):
+                    common = set.intersection(*(set(b) for b in branches))
+                    found += sorted(common, key=sorted) or [frozenset().union(*(b[0] for b in branches))]
+        return found
 
-    walk(parsed)
-    return frozenset(needed)
+    return tuple(dict.fromkeys(c for c in walk(parsed) if not c <= _GENERATED))
 
 
 def render(body: str, source: str, depth: int, images_dir: str = "images") -> Rendered:
