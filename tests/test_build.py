@@ -1,10 +1,17 @@
 """The commands CI and the comms team rely on: check, build, publish, scrub-images."""
 
+import logging
 import os
 import subprocess
 import sys
+import threading
+import time
+
+import pytest
 
 from conftest import ROOT
+from stem4all import contentcache, validation
+from stem4all.contentcache import FileResult
 
 
 def run_invoke(args, cwd, env=None):
@@ -109,3 +116,89 @@ def test_a_finished_build_lets_its_stories_go(make_site):
     gc.collect()
     alive = [o for o in gc.get_objects() if isinstance(o, (Article, Entry))]
     assert alive == []
+
+
+@pytest.fixture(params=["check on one core", "check on every core"])
+def check_cores(request, monkeypatch):
+    """The check runs beside the build either way: in its own thread, or with forked workers."""
+    monkeypatch.setattr(validation, "PARALLEL_FROM", 10**6 if request.param == "check on one core" else 1)
+
+
+def test_the_site_is_the_same_whether_the_check_renders_on_one_core_or_all(make_site, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1760000000")
+    s = make_site()
+    monkeypatch.setattr(validation, "PARALLEL_FROM", 10**6)
+    assert s.build(STEM4ALL_SEARCH=False) == 0
+    alone = {f: (s.output / f).read_bytes() for f in s.files()}
+    monkeypatch.setattr(validation, "PARALLEL_FROM", 1)
+    assert s.build(STEM4ALL_SEARCH=False, CACHE_CONTENT=False, LOAD_CONTENT_CACHE=False) == 0
+    assert {f: (s.output / f).read_bytes() for f in s.files()} == alone
+
+
+def test_a_file_the_check_refuses_is_reported_by_the_check_alone(make_site, capsys, caplog, check_cores):
+    """Pelican reads the stories while the check is still running; when the check refuses a
+    file, the contributor sees the check's message, not Pelican's own about the same file."""
+    s = make_site()
+    assert s.build() == 0
+    before = {f: (s.output / f).read_bytes() for f in s.files()}
+    s.write("stories/robots.md", "---\ntitle: [unclosed\n---\nBody.\n")
+    s.write("stories/zz-last-in-line.md", "---\ntitel: x\n---\n")
+    caplog.clear()
+    assert s.build() == 1
+    err = capsys.readouterr().err
+    assert "content/stories/robots.md:" in err and "content/stories/zz-last-in-line.md:2: unknown field 'titel'" in err
+    assert "The site was not built; the previous output is unchanged." in err
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING and r.name.startswith("pelican")]
+    assert {f: (s.output / f).read_bytes() for f in s.files()} == before
+    assert not [p for p in s.root.iterdir() if p.name.startswith(".build-")]
+
+
+def test_a_problem_found_across_files_stops_the_build_before_it_writes(make_site, capsys, check_cores):
+    s = make_site()
+    story = (s.content / "stories" / "robots.md").read_text(encoding="utf-8")
+    assert "\nchampions: ada-test\n" in story
+    s.write("stories/robots.md", story.replace("champions: ada-test", "champions: [ada-test, nobody-by-that-name]", 1))
+    assert s.build() == 1
+    err = capsys.readouterr().err
+    assert "there is no champion 'nobody-by-that-name'" in err
+    assert not s.output.exists()
+
+
+def test_the_reader_waits_until_the_check_hands_the_file_over(tmp_path):
+    settings = {"DEFAULT_LANG": "en", "STEM4ALL_IMAGES_DIR": "images"}
+    path, other = str(tmp_path / "a.md"), str(tmp_path / "b.md")
+    result = FileResult(doc=None, rendered=None)
+    contentcache.start_build()
+    contentcache.expect([path])
+    assert contentcache.recall(other, "sha", settings) is None  # not the check's: no wait
+
+    def hand_over():
+        time.sleep(0.2)
+        contentcache.remember(path, "sha", settings, result)
+        contentcache.handed_over(path)
+
+    threading.Thread(target=hand_over).start()
+    began = time.perf_counter()
+    assert contentcache.recall(path, "sha", settings) is result
+    assert time.perf_counter() - began >= 0.15
+    contentcache.expect([path])
+    contentcache.stop_expecting()  # a check that ends, however, releases every reader
+    assert contentcache.recall(path, "other sha", settings) is None
+    contentcache.start_build()
+
+
+def test_pelican_reads_the_stories_in_the_order_the_check_hands_them_over(make_site, monkeypatch):
+    from stem4all.reader import StoryReader
+
+    read = []
+    original = StoryReader.read
+
+    def recording(self, source_path):
+        read.append(os.path.relpath(source_path, s.content))
+        return original(self, source_path)
+
+    monkeypatch.setattr(StoryReader, "read", recording)
+    s = make_site()
+    assert s.build(STEM4ALL_SEARCH=False) == 0
+    stories = [r for r in read if r.startswith("stories" + os.sep)]
+    assert len(stories) >= 5 and stories == sorted(stories)

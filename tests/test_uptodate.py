@@ -150,8 +150,9 @@ def test_a_failed_build_keeps_the_last_good_site_and_is_not_taken_for_fresh(make
     assert site.build() == 1  # still wrong: checked again, not skipped
     story.write_text(good, encoding="utf-8")
     # Back as it was when output/ was built: that output stands.
+    before = len(runs)
     assert site.build() == 0
-    assert len(runs) == 1
+    assert len(runs) == before
 
 
 def test_a_damaged_state_file_means_a_full_build(make_site, runs, caplog):

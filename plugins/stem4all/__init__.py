@@ -8,6 +8,7 @@ from .plugin import (
     add_writer,
     apply_embargo,
     prepare_settings,
+    read_in_name_order,
     setup_templates,
 )
 
@@ -18,4 +19,5 @@ def register():
     signals.content_object_init.connect(apply_embargo)
     signals.get_generators.connect(add_generators)
     signals.generator_init.connect(setup_templates)
+    signals.generator_init.connect(read_in_name_order)
     signals.get_writer.connect(add_writer)

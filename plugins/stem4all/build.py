@@ -8,12 +8,12 @@ import shutil
 import sys
 import tempfile
 
-from pelican import Pelican
+from pelican import Pelican, signals
 from pelican.contents import Content
 from pelican.settings import read_settings
 from pelican.utils import memoized
 
-from . import contentcache, schedule, search, uptodate
+from . import contentcache, schedule, search, uptodate, validation
 from .settings import apply_defaults
 from .validation import Problem, check
 
@@ -72,29 +72,48 @@ def build(settings: dict, force: bool = False) -> int:
         print(f"The site is up to date: nothing changed since the last build of {settings['OUTPUT_PATH']} "
               "(`invoke build --force` builds it again anyway).")
         return 0
-    problems, entries = check(settings)
-    # Only the problems and the release dates: the reader finds each file's result in contentcache,
-    # and the entries held here would outlive the build.
-    releases = [date for date, _ in schedule.embargoed(settings, entries)]
-    del entries
-    report(problems)
-    if any(p.level == "error" for p in problems):
-        print("The site was not built; the previous output is unchanged.", file=sys.stderr)
-        return 1
+    running = validation.start(settings)
     output = os.path.abspath(settings["OUTPUT_PATH"])
     parent = os.path.dirname(output)
     os.makedirs(parent, exist_ok=True)
     staging = tempfile.mkdtemp(prefix=".build-", dir=parent)
     counter = _ErrorCounter()
+    held = _HeldMessages()
+    checked = _Checkpoint(running, held)
     logging.getLogger().addHandler(counter)
+    held.start()
+    signals.all_generators_finalized.connect(checked, weak=False)
     try:
         Pelican({**settings, "OUTPUT_PATH": staging, "STEM4ALL_VALIDATE_ON_BUILD": False,
                  "DELETE_OUTPUT_DIRECTORY": False}).run()
+    except validation.CheckFailed:
+        pass
     except Exception as exc:  # noqa: BLE001 - any failure must leave output/ as it was
         counter.records.append(logging.makeLogRecord({"msg": str(exc), "levelno": logging.ERROR}))
     finally:
+        signals.all_generators_finalized.disconnect(checked)
         logging.getLogger().removeHandler(counter)
+        try:
+            problems, entries = running.outcome()
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        finally:
+            # Pelican's messages, held while the check ran, are shown only if it passed: a file
+            # the check refuses is reported once, by the check, in its words.
+            passed = running.passed()
+            held.stop(show=passed)
+        # Only the release dates: the check's files and results would outlive the build.
+        releases = [date for date, _ in schedule.embargoed(settings, entries)] if passed else []
+        del entries
+        running.close()
         _forget_pages()
+    if not checked.reported:
+        report(problems)
+    if not passed:
+        shutil.rmtree(staging, ignore_errors=True)
+        print("The site was not built; the previous output is unchanged.", file=sys.stderr)
+        return 1
     if not counter.records and settings.get("STEM4ALL_SEARCH"):
         try:
             search.index(staging, os.path.join(settings["CACHE_PATH"], "search"))
@@ -110,6 +129,50 @@ def build(settings: dict, force: bool = False) -> int:
     _swap(staging, output)
     uptodate.record(settings, digest, releases, problems)
     return 0
+
+
+class _Checkpoint:
+    """Before Pelican writes the first page: wait for the check running beside it, print its
+    problems, and stop the build if it found errors (Pelican's all_generators_finalized)."""
+
+    def __init__(self, running: validation.RunningCheck, held: _HeldMessages):
+        self.running, self.held = running, held
+        self.reported = False
+
+    def __call__(self, *args, **kwargs) -> None:
+        problems, _ = self.running.outcome()
+        report(problems)
+        self.reported = True
+        if any(p.level == "error" for p in problems):
+            raise validation.CheckFailed()
+        self.held.stop(show=True)
+
+
+class _HeldMessages(logging.Filter):
+    """Holds what the handlers of the root logger would show until `stop`, then shows it or not."""
+
+    def __init__(self):
+        super().__init__()
+        self.records: dict[int, logging.LogRecord] = {}  # each record once, though every handler asks
+        self.handlers: list[logging.Handler] = []
+
+    def filter(self, record):
+        self.records.setdefault(id(record), record)
+        return False
+
+    def start(self) -> None:
+        self.handlers = [h for h in logging.getLogger().handlers if not isinstance(h, _ErrorCounter)]
+        for handler in self.handlers:
+            handler.addFilter(self)
+
+    def stop(self, show: bool) -> None:
+        for handler in self.handlers:
+            handler.removeFilter(self)
+        records, self.records, handlers, self.handlers = self.records.values(), {}, self.handlers, []
+        for record in records if show else ():
+            for handler in handlers:
+                if record.levelno >= handler.level:
+                    handler.handle(record)
 
 
 def _forget_pages() -> None:

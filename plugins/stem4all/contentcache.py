@@ -18,6 +18,7 @@ import logging
 import os
 import pickle
 import tempfile
+import threading
 from dataclasses import dataclass
 from importlib import metadata
 
@@ -55,9 +56,36 @@ def _render_key(settings: dict) -> tuple:
     return settings.get("DEFAULT_LANG", "en"), settings.get("STEM4ALL_IMAGES_DIR", "images")
 
 
+# When the check runs beside Pelican (build.py), the files it has yet to hand over: the reader
+# waits for a file's result instead of rendering the file a second time.
+_awaited: set[str] = set()
+_handed_over = threading.Condition()
+
+
 def start_build() -> None:
     """Forget the previous build's files, so that a long-running `livereload` does not grow."""
     _memo.clear()
+
+
+def expect(paths) -> None:
+    """The check now running will hand over these files (or say it has none for them)."""
+    with _handed_over:
+        _awaited.clear()
+        _awaited.update(os.path.abspath(path) for path in paths)
+
+
+def handed_over(path: str) -> None:
+    """The check is done with this file, whether or not it has a result for it."""
+    with _handed_over:
+        _awaited.discard(os.path.abspath(path))
+        _handed_over.notify_all()
+
+
+def stop_expecting() -> None:
+    """The check has ended, however it ended: nobody waits for it any more."""
+    with _handed_over:
+        _awaited.clear()
+        _handed_over.notify_all()
 
 
 def remember(path: str, sha: str, settings: dict, result: FileResult) -> None:
@@ -65,8 +93,12 @@ def remember(path: str, sha: str, settings: dict, result: FileResult) -> None:
 
 
 def recall(path: str, sha: str, settings: dict) -> FileResult | None:
-    """The check's result for this very file content in this build, or None."""
-    return _memo.get((os.path.abspath(path), sha, _render_key(settings)))
+    """The check's result for this very file content in this build, or None; waits while a check
+    running beside the build has yet to reach the file."""
+    path = os.path.abspath(path)
+    with _handed_over:
+        _handed_over.wait_for(lambda: path not in _awaited)
+    return _memo.get((path, sha, _render_key(settings)))
 
 
 @dataclass

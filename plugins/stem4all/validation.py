@@ -6,6 +6,8 @@ import difflib
 import multiprocessing
 import os
 import re
+import threading
+from collections.abc import Generator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -104,6 +106,10 @@ class Checker:
         self.problems.append(Problem(self.display(rel), line, message, level))
 
     def run(self) -> list[Problem]:
+        return self.finish(*self.begin())
+
+    def begin(self) -> tuple[list[Source], Generator[Checked, None, None]]:
+        """Read every file and set the check of those not kept going (on all cores for many)."""
         files = []
         for folder, schema in SCHEMAS.items():
             base = os.path.join(self.content, folder)
@@ -112,12 +118,19 @@ class Checker:
                     rel = os.path.relpath(os.path.join(dirpath, name), self.content).replace(os.sep, "/")
                     files.append(self.open(rel, name, schema))
         files = [f for f in files if f]
-        todo = [f for f in files if f.checked is None]
-        for f, checked in zip(todo, examine_all(self, todo)):
-            f.checked = checked
-            self.store.put(f.rel, f.sha, checked)
-        for f in files:
-            self.read(f)
+        return files, examine_all(self, [f for f in files if f.checked is None])
+
+    def finish(self, files: list[Source], results: Generator[Checked, None, None]) -> list[Problem]:
+        """Take each file's check as it comes, in order, and hand it over; then check across files."""
+        try:
+            for f in files:
+                if f.checked is None:
+                    f.checked = next(results)
+                    self.store.put(f.rel, f.sha, f.checked)
+                self.read(f)
+                contentcache.handed_over(os.path.join(self.content, f.rel))
+        finally:
+            results.close()  # stops the workers if a file could not be taken
         self.cross_check()
         self.store.save()
         return sorted(self.problems, key=lambda p: (p.path, p.line))
@@ -330,23 +343,42 @@ class Checker:
 PARALLEL_FROM = 50
 
 
-def examine_all(checker: Checker, todo: list[Source]) -> list[Checked]:
+def examine_all(checker: Checker, todo: list[Source]) -> Generator[Checked, None, None]:
     """Each file's own check, in order; on all cores when there are many (a cold build).
 
     Rendering Markdown is most of a cold build's check and each file is independent. The workers
     are forked, so they start with this very checker and file list (nothing to pickle but each
-    file's result on the way back); where fork is missing, or the pool fails, it runs here."""
+    file's result on the way back); where fork is missing, or the pool fails, it runs here. The
+    workers are started and given all the files before this returns, in the calling thread (a
+    process forked from another thread could inherit a lock held by this one); the results are
+    read as they come, by whoever iterates."""
     workers = min(os.cpu_count() or 1, 8)
     if len(todo) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return [checker.examine(f) for f in todo]
+        return (checker.examine(f) for f in todo)
     global _job
     _job = (checker, todo)
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
     try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            return list(pool.map(_examine, range(len(todo)), chunksize=max(1, len(todo) // (4 * workers))))
+        results = pool.map(_examine, range(len(todo)), chunksize=max(1, len(todo) // (4 * workers)))
     except (OSError, BrokenProcessPool):
-        return [checker.examine(f) for f in todo]
+        pool.shutdown(cancel_futures=True)
+        _job = None
+        return (checker.examine(f) for f in todo)
+    return _as_they_come(pool, results, checker, todo)
+
+
+def _as_they_come(pool: ProcessPoolExecutor, results, checker: Checker, todo: list[Source]) -> Generator[Checked, None, None]:
+    global _job
+    done = 0
+    try:
+        for checked in results:
+            done += 1
+            yield checked
+    except (OSError, BrokenProcessPool):
+        for f in todo[done:]:
+            yield checker.examine(f)
     finally:
+        pool.shutdown(cancel_futures=True)
         _job = None
 
 
@@ -363,6 +395,58 @@ def check(settings: dict, root: str | None = None) -> tuple[list[Problem], list[
     contentcache.start_build()
     checker = Checker(settings, root)
     return checker.run(), checker.entries
+
+
+class CheckFailed(Exception):
+    """The content check found errors: the build stops and reports them (and nothing else)."""
+
+
+class RunningCheck:
+    """The content check, running beside the build (`start`).
+
+    The files are read and handed to the check's workers here; a thread takes their results in
+    order, hands each to the reader (contentcache.recall waits for it), and checks across files at
+    the end. Pelican reads the first stories while the workers render the last ones, instead of
+    leaving a core idle after the check. Nothing is written until `outcome()` says the check
+    passed (SiteWriter asks before writing the first page)."""
+
+    def __init__(self, settings: dict, root: str | None = None):
+        contentcache.start_build()
+        self.checker = Checker(settings, root)
+        files, results = self.checker.begin()
+        contentcache.expect(os.path.join(self.checker.content, f.rel) for f in files)
+        self._problems: list[Problem] | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._finish, args=(files, results), name="content check", daemon=True)
+        self._thread.start()
+
+    def _finish(self, files, results) -> None:
+        try:
+            self._problems = self.checker.finish(files, results)
+        except BaseException as exc:  # noqa: BLE001 - raised again by outcome(), in the build's thread
+            self._error = exc
+        finally:
+            contentcache.stop_expecting()
+
+    def outcome(self) -> tuple[list[Problem], list[Entry]]:
+        """Wait for the check; its problems (sorted) and the files that could be read."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._problems, self.checker.entries
+
+    def passed(self) -> bool:
+        """Whether the check ended without errors (False if it could not end at all)."""
+        self._thread.join()
+        return self._error is None and not any(p.level == "error" for p in self._problems)
+
+    def close(self) -> None:
+        """Let the check's files and results go (the reader has them in contentcache until the build ends)."""
+        self.checker = None
+
+
+def start(settings: dict, root: str | None = None) -> RunningCheck:
+    return RunningCheck(settings, root)
 
 
 def country_of(meta: dict) -> countries.Country | None:
