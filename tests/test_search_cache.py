@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -13,14 +14,14 @@ from stem4all import search
 @pytest.fixture
 def pagefind_runs(monkeypatch):
     """Count Pagefind runs while still running the real one."""
-    runs, real_run = [], subprocess.run
+    runs, real_popen = [], subprocess.Popen
 
-    def run(args, **kwargs):
+    def popen(args, **kwargs):
         if "pagefind" in args:
             runs.append(args)
-        return real_run(args, **kwargs)
+        return real_popen(args, **kwargs)
 
-    monkeypatch.setattr(search.subprocess, "run", run)
+    monkeypatch.setattr(search.subprocess, "Popen", popen)
     return runs
 
 
@@ -78,3 +79,45 @@ def test_a_damaged_kept_bundle_is_not_reused(make_site, pagefind_runs):
     assert site.build(force=True) == 0
     assert len(pagefind_runs) == 2
     assert page_count(site) > 0
+
+
+def test_search_starts_once_every_story_page_is_written_and_runs_beside_the_listings(make_site, monkeypatch):
+    seen, real_start = {}, search.start
+
+    def start(site_dir, cache_dir=None):
+        root = Path(site_dir)
+        seen["stories"] = sorted(str(p.relative_to(root)) for p in root.glob("**/stories/*/index.html"))
+        seen["home"] = (root / "index.html").exists()
+        return real_start(site_dir, cache_dir)
+
+    monkeypatch.setattr(search, "start", start)
+    site = make_site()
+    assert site.build() == 0
+    assert seen["stories"] == [f for f in site.files() if search.is_story_page(f)] != []
+    assert not seen["home"]  # the listings were still to be written
+    assert page_count(site) == len(seen["stories"])
+
+
+def test_a_build_that_fails_after_search_started_stops_pagefind(make_site, monkeypatch, pagefind_runs):
+    from stem4all import writing
+
+    cancelled, real_cancel, real_write = [], search.Indexing.cancel, writing.SiteWriter._write
+
+    def cancel(self):
+        cancelled.append(self.process)
+        real_cancel(self)
+
+    def write(self, jobs):
+        for job in jobs:
+            if job[0] == "index.html":
+                raise RuntimeError("the home page could not be written")
+            real_write(self, [job])
+
+    monkeypatch.setattr(search.Indexing, "cancel", cancel)
+    monkeypatch.setattr(writing.SiteWriter, "_write", write)
+    site = make_site()
+    assert site.build() == 1
+    assert len(pagefind_runs) == 1 and len(cancelled) == 1
+    assert cancelled[0] is None or cancelled[0].returncode is not None  # stopped, not left running
+    assert not site.output.exists()
+    assert not [p for p in site.root.iterdir() if p.name.startswith(".build-")]

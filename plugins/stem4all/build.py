@@ -13,7 +13,7 @@ from pelican.contents import Content
 from pelican.settings import read_settings
 from pelican.utils import memoized
 
-from . import contentcache, schedule, search, uptodate, validation
+from . import contentcache, schedule, search, uptodate, validation, writing
 from .settings import apply_defaults
 from .validation import Problem, check
 
@@ -83,6 +83,8 @@ def build(settings: dict, force: bool = False) -> int:
     logging.getLogger().addHandler(counter)
     held.start()
     signals.all_generators_finalized.connect(checked, weak=False)
+    indexing = _SearchBeside(settings)
+    writing.after_story_pages = indexing.start if settings.get("STEM4ALL_SEARCH") else None
     try:
         Pelican({**settings, "OUTPUT_PATH": staging, "STEM4ALL_VALIDATE_ON_BUILD": False,
                  "DELETE_OUTPUT_DIRECTORY": False}).run()
@@ -91,11 +93,13 @@ def build(settings: dict, force: bool = False) -> int:
     except Exception as exc:  # noqa: BLE001 - any failure must leave output/ as it was
         counter.records.append(logging.makeLogRecord({"msg": str(exc), "levelno": logging.ERROR}))
     finally:
+        writing.after_story_pages = None
         signals.all_generators_finalized.disconnect(checked)
         logging.getLogger().removeHandler(counter)
         try:
             problems, entries = running.outcome()
         except BaseException:
+            indexing.cancel()
             shutil.rmtree(staging, ignore_errors=True)
             raise
         finally:
@@ -111,15 +115,17 @@ def build(settings: dict, force: bool = False) -> int:
     if not checked.reported:
         report(problems)
     if not passed:
+        indexing.cancel()
         shutil.rmtree(staging, ignore_errors=True)
         print("The site was not built; the previous output is unchanged.", file=sys.stderr)
         return 1
     if not counter.records and settings.get("STEM4ALL_SEARCH"):
         try:
-            search.index(staging, os.path.join(settings["CACHE_PATH"], "search"))
+            indexing.finish(staging)
         except search.SearchIndexError as exc:
             counter.records.append(logging.makeLogRecord({"msg": str(exc), "levelno": logging.ERROR}))
     if counter.records:
+        indexing.cancel()
         shutil.rmtree(staging, ignore_errors=True)
         for record in counter.records:
             print(f"error: {record.getMessage()}", file=sys.stderr)
@@ -129,6 +135,30 @@ def build(settings: dict, force: bool = False) -> int:
     _swap(staging, output)
     uptodate.record(settings, digest, releases, problems)
     return 0
+
+
+class _SearchBeside:
+    """The search index of this build: started by the writer as soon as every story page is
+    written (writing.after_story_pages), so that Pagefind indexes them while the listings are
+    written, or after Pelican if the writer never got there."""
+
+    def __init__(self, settings: dict):
+        self.cache = os.path.join(settings["CACHE_PATH"], "search")
+        self.indexing: search.Indexing | None = None
+
+    def start(self, site_dir: str) -> bool:
+        self.indexing = search.start(site_dir, self.cache)
+        return self.indexing.running
+
+    def finish(self, site_dir: str) -> None:
+        if self.indexing is None:
+            search.index(site_dir, self.cache)
+            return
+        self.indexing.finish()
+
+    def cancel(self) -> None:
+        if self.indexing is not None:
+            self.indexing.cancel()
 
 
 class _Checkpoint:

@@ -8,6 +8,7 @@ import glob
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -38,24 +39,66 @@ def index(site_dir: str, cache_dir: str | None = None) -> None:
     build whose story pages are byte for byte the same reuses it instead of running Pagefind: a
     rebuild that changed no story (a champion's bio, a listing, a setting) gets its search for the
     cost of linking its files."""
-    key = _pages_key(site_dir) if cache_dir else None
-    kept = os.path.join(cache_dir, key) if key else None
-    bundle = os.path.join(site_dir, BUNDLE)
-    if kept and os.path.isfile(os.path.join(kept, "pagefind-entry.json")):
-        shutil.copytree(kept, bundle, copy_function=_link_or_copy)
-        return
     _release_memory()
-    # Pagefind ships its binary inside the wheel, so nothing is downloaded here.
-    result = subprocess.run(
-        [sys.executable, "-m", "pagefind", "--site", site_dir, "--output-subdir", BUNDLE,
-         "--glob", STORY_PAGES, "--silent"],
-        capture_output=True, text=True,
-    )
-    if result.returncode != 0:
-        raise SearchIndexError(f"the search index could not be built: {result.stderr.strip() or result.stdout.strip()}")
-    _stable_entry(os.path.join(bundle, "pagefind-entry.json"))
-    if kept:
-        _keep(bundle, cache_dir, key)
+    start(site_dir, cache_dir).finish()
+
+
+def is_story_page(name: str) -> bool:
+    """Whether Pagefind reads this page (a path relative to the site, as STORY_PAGES matches it)."""
+    return STORY_PAGE_NAME.fullmatch(name.replace(os.sep, "/")) is not None
+
+
+STORY_PAGE_NAME = re.compile(r"(?:[^/]+/)?stories/[^/]+/index\.html")
+
+
+class Indexing:
+    """Pagefind indexing the story pages, started by `start` and waited for by `finish`, so the
+    build can go on meanwhile (write the listings) once every story page is written."""
+
+    def __init__(self, site_dir: str, cache_dir: str | None):
+        self.site_dir, self.cache_dir = site_dir, cache_dir
+        self.key = _pages_key(site_dir) if cache_dir else None
+        kept = os.path.join(cache_dir, self.key) if self.key else None
+        self.process = None
+        if kept and os.path.isfile(os.path.join(kept, "pagefind-entry.json")):
+            shutil.copytree(kept, os.path.join(site_dir, BUNDLE), copy_function=_link_or_copy)
+            return
+        # Pagefind ships its binary inside the wheel, so nothing is downloaded here.
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "pagefind", "--site", site_dir, "--output-subdir", BUNDLE,
+             "--glob", STORY_PAGES, "--silent"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+
+    @property
+    def running(self) -> bool:
+        return self.process is not None and self.process.returncode is None
+
+    def finish(self) -> None:
+        """Wait for Pagefind; the bundle is complete (and kept) when this returns."""
+        if self.process is None:
+            return
+        out, err = self.process.communicate()
+        if self.process.returncode != 0:
+            raise SearchIndexError(f"the search index could not be built: {err.strip() or out.strip()}")
+        self.process = None
+        bundle = os.path.join(self.site_dir, BUNDLE)
+        _stable_entry(os.path.join(bundle, "pagefind-entry.json"))
+        if self.key:
+            _keep(bundle, self.cache_dir, self.key)
+
+    def cancel(self) -> None:
+        """Stop Pagefind: the build failed and its folder is going away."""
+        if self.process is not None:
+            self.process.kill()
+            self.process.communicate()
+            self.process = None
+
+
+def start(site_dir: str, cache_dir: str | None = None) -> Indexing:
+    """Start indexing the story pages in `site_dir` (every one of them must be written); with
+    a `cache_dir`, a bundle kept for the same story pages is linked in instead (see `index`)."""
+    return Indexing(site_dir, cache_dir)
 
 
 def _pages_key(site_dir: str) -> str:

@@ -18,7 +18,9 @@ import os
 import sys
 import traceback
 import zlib
+from collections.abc import Callable
 
+from . import search
 from .feeds import FeedWriter
 from .settings import lang_prefix
 
@@ -33,6 +35,11 @@ LOCK_TIMEOUT = 60
 # What to do when a process writing pages fails between pages rather than on one page.
 ONE_PROCESS_HINT = ("build again; if it happens again, set STEM4ALL_PAGE_PROCESSES = 1 in pelicanconf.py "
                     "to write every page in one process")
+
+
+# Set by build.py while a build with search runs: called with the output folder once every story
+# page is written, it starts the search index and says whether it runs beside the other pages.
+after_story_pages: Callable[[str], bool] | None = None
 
 
 class PageWriteError(Exception):
@@ -129,9 +136,23 @@ class SiteWriter(FeedWriter):
         return None
 
     def write_pending(self) -> None:
-        """Write every page asked for so far; pages asked for later are written at once."""
+        """Write every page asked for so far; pages asked for later are written at once.
+
+        With `after_story_pages` set (a build with search), the story pages come first; then the
+        search index starts on them, and while it runs this process writes the other pages alone:
+        Pagefind takes the other cores, and the memory of a second writing process is not added
+        to Pagefind's."""
         jobs, self._pending = self._pending or [], None
-        count = processes(self.settings, len(jobs))
+        if after_story_pages is None:
+            self._write_shared(jobs)
+            return
+        self._write_shared([job for job in jobs if search.is_story_page(job[0])])
+        beside = after_story_pages(self.output_path)
+        self._write_shared([job for job in jobs if not search.is_story_page(job[0])], alone=beside)
+
+    def _write_shared(self, jobs: list[tuple], alone: bool = False) -> None:
+        """Write `jobs` on every core (or in this process if `alone` or there are few)."""
+        count = 1 if alone else processes(self.settings, len(jobs))
         logger.info("[stem4all] %d pages written by %d process%s", len(jobs), count, "" if count == 1 else "es")
         if count == 1:
             self._write(jobs)
