@@ -121,3 +121,18 @@ def test_a_build_that_fails_after_search_started_stops_pagefind(make_site, monke
     assert cancelled[0] is None or cancelled[0].returncode is not None  # stopped, not left running
     assert not site.output.exists()
     assert not [p for p in site.root.iterdir() if p.name.startswith(".build-")]
+
+
+def test_on_a_large_campaign_search_waits_for_the_last_page(make_site, monkeypatch):
+    """Above STEM4ALL_SEARCH_BESIDE_UP_TO story pages, Pagefind would share the memory with the build."""
+    seen, real_start = {}, search.start
+
+    def start(site_dir, cache_dir=None):
+        seen["home"] = (Path(site_dir) / "index.html").exists()
+        return real_start(site_dir, cache_dir)
+
+    monkeypatch.setattr(search, "start", start)
+    site = make_site()
+    assert site.build(STEM4ALL_SEARCH_BESIDE_UP_TO=2) == 0
+    assert seen["home"]
+    assert page_count(site) == len([f for f in site.files() if search.is_story_page(f)])

@@ -147,6 +147,10 @@ class _SearchBeside:
         self.indexing: search.Indexing | None = None
 
     def start(self, site_dir: str) -> bool:
+        # The story pages are written: their HTML (Pelican's memo) and the check's results are
+        # not needed by the pages left, and Pagefind is about to need its own memory.
+        _forget_pages(summaries=False)
+        search.release_memory()
         self.indexing = search.start(site_dir, self.cache)
         return self.indexing.running
 
@@ -205,14 +209,15 @@ class _HeldMessages(logging.Filter):
                     handler.handle(record)
 
 
-def _forget_pages() -> None:
-    """Let the finished build's stories go before Pagefind starts beside this process.
+def _forget_pages(summaries: bool = True) -> None:
+    """Let the build's stories go before Pagefind starts beside this process (their HTML once the
+    story pages are written; their summaries too once every page is).
 
     Pelican memoizes every story's HTML and summary on the Content class itself
     (pelican.utils.memoized), so without this each build keeps all its pages alive: at 5,000
     stories that is over a hundred megabytes while Pagefind needs its own, and in `invoke livereload`
     it grows with every rebuild."""
-    for name in ("get_content", "get_summary"):
+    for name in ("get_content", "get_summary") if summaries else ("get_content",):
         memo = vars(Content).get(name)
         if isinstance(memo, memoized):
             memo.cache.clear()

@@ -39,7 +39,7 @@ def index(site_dir: str, cache_dir: str | None = None) -> None:
     build whose story pages are byte for byte the same reuses it instead of running Pagefind: a
     rebuild that changed no story (a champion's bio, a listing, a setting) gets its search for the
     cost of linking its files."""
-    _release_memory()
+    release_memory()
     start(site_dir, cache_dir).finish()
 
 
@@ -141,7 +141,7 @@ def _link_or_copy(src: str, dst: str) -> None:
         shutil.copy2(src, dst)
 
 
-def _release_memory() -> None:
+def release_memory() -> None:
     """Hand the finished build's memory back to the system before Pagefind starts.
 
     Pagefind runs while this process is still alive; the pages, templates and Markdown of the

@@ -48,6 +48,10 @@ DEFAULTS = {
     "STEM4ALL_FEATURED_ON_HOME": 6,
     "STEM4ALL_VALIDATE_ON_BUILD": True,
     "STEM4ALL_SEARCH": True,
+    # Up to this many story pages, Pagefind indexes them while the other pages are written
+    # (writing.py); above it, after the last page, so that the build and Pagefind, whose memory
+    # grows with the pages, are not in memory together (about 1 GB at 5,000 stories).
+    "STEM4ALL_SEARCH_BESIDE_UP_TO": 3000,
     # Processes that render the pages (writing.py); 0: one per processor core the build may use.
     "STEM4ALL_PAGE_PROCESSES": 0,
     "STEM4ALL_PREVIEW_DRAFTS": False,

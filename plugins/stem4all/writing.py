@@ -138,15 +138,17 @@ class SiteWriter(FeedWriter):
     def write_pending(self) -> None:
         """Write every page asked for so far; pages asked for later are written at once.
 
-        With `after_story_pages` set (a build with search), the story pages come first; then the
-        search index starts on them, and while it runs this process writes the other pages alone:
-        Pagefind takes the other cores, and the memory of a second writing process is not added
-        to Pagefind's."""
+        With `after_story_pages` set (a build with search) and no more than
+        STEM4ALL_SEARCH_BESIDE_UP_TO story pages, the story pages come first; then the search index
+        starts on them, and while it runs this process writes the other pages alone: Pagefind
+        takes the other cores, and the memory of a second writing process is not added to
+        Pagefind's."""
         jobs, self._pending = self._pending or [], None
-        if after_story_pages is None:
-            self._write_shared(jobs)
+        stories = [job for job in jobs if search.is_story_page(job[0])]
+        if after_story_pages is None or len(stories) > self.settings["STEM4ALL_SEARCH_BESIDE_UP_TO"]:
+            self._write_shared(jobs)  # the build starts the search index after Pelican
             return
-        self._write_shared([job for job in jobs if search.is_story_page(job[0])])
+        self._write_shared(stories)
         beside = after_story_pages(self.output_path)
         self._write_shared([job for job in jobs if not search.is_story_page(job[0])], alone=beside)
 
