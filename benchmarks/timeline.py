@@ -77,7 +77,9 @@ def one_build(project: Path, search: bool) -> dict:
     timed(generators.ArticlesGenerator, "generate_context", "Pelican: reading the stories (as they are checked)")
     timed(profiles.ProfilesGenerator, "generate_context", "Pelican: profiles, related stories")
     timed(writing.SiteWriter, "write_pending", "writing the pages")
-    timed(searching, "index", "Pagefind")
+    timed(searching, "start", "Pagefind: started on the written story pages")
+    timed(searching.Indexing, "finish", "Pagefind: waiting for it to end")
+    timed(searching, "index", "Pagefind, after the last page (large campaigns)")
     imported = time.perf_counter() - start
     samples: list = []
     stop = threading.Event()
