@@ -72,7 +72,7 @@ def build(settings: dict, force: bool = False) -> int:
         print(f"The site is up to date: nothing changed since the last build of {settings['OUTPUT_PATH']} "
               "(`invoke build --force` builds it again anyway).")
         return 0
-    running = validation.start(settings)
+    running = validation.RunningCheck(settings)
     output = os.path.abspath(settings["OUTPUT_PATH"])
     parent = os.path.dirname(output)
     os.makedirs(parent, exist_ok=True)

@@ -402,13 +402,13 @@ class CheckFailed(Exception):
 
 
 class RunningCheck:
-    """The content check, running beside the build (`start`).
+    """The content check, running beside the build.
 
     The files are read and handed to the check's workers here; a thread takes their results in
     order, hands each to the reader (contentcache.recall waits for it), and checks across files at
     the end. Pelican reads the first stories while the workers render the last ones, instead of
-    leaving a core idle after the check. Nothing is written until `outcome()` says the check
-    passed (SiteWriter asks before writing the first page)."""
+    leaving a core idle after the check. The build asks for the `outcome()` before the first page
+    is written (build._Checkpoint) and stops there if the check found errors."""
 
     def __init__(self, settings: dict, root: str | None = None):
         contentcache.start_build()
@@ -443,10 +443,6 @@ class RunningCheck:
     def close(self) -> None:
         """Let the check's files and results go (the reader has them in contentcache until the build ends)."""
         self.checker = None
-
-
-def start(settings: dict, root: str | None = None) -> RunningCheck:
-    return RunningCheck(settings, root)
 
 
 def country_of(meta: dict) -> countries.Country | None:
