@@ -77,13 +77,59 @@ def build(settings: dict, force: bool = False) -> int:
     parent = os.path.dirname(output)
     os.makedirs(parent, exist_ok=True)
     staging = tempfile.mkdtemp(prefix=".build-", dir=parent)
+    indexing = _SearchBeside(settings)
+    try:
+        errors, reported = _run_pelican(settings, staging, running, indexing)
+        problems, entries = running.outcome()
+    except BaseException:
+        indexing.cancel()
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    passed = running.passed()
+    # Only the release dates: the check's files and results would outlive the build.
+    releases = [date for date, _ in schedule.embargoed(settings, entries)] if passed else []
+    del entries
+    running.close()
+    _forget_pages()
+    if not reported:
+        report(problems)
+    if not passed:
+        indexing.cancel()
+        shutil.rmtree(staging, ignore_errors=True)
+        print("The site was not built; the previous output is unchanged.", file=sys.stderr)
+        return 1
+    if not errors and settings.get("STEM4ALL_SEARCH"):
+        try:
+            indexing.finish(staging)
+        except search.SearchIndexError as exc:
+            errors.append(logging.makeLogRecord({"msg": str(exc), "levelno": logging.ERROR}))
+    if errors:
+        indexing.cancel()
+        shutil.rmtree(staging, ignore_errors=True)
+        for record in errors:
+            print(f"error: {record.getMessage()}", file=sys.stderr)
+        print("The site was not built; the previous output is unchanged.", file=sys.stderr)
+        return 1
+    uptodate.forget(settings)
+    _swap(staging, output)
+    uptodate.record(settings, digest, releases, problems)
+    return 0
+
+
+def _run_pelican(settings: dict, staging: str, running: validation.RunningCheck,
+                 indexing: _SearchBeside) -> tuple[list[logging.LogRecord], bool]:
+    """Pelican, writing into `staging` while the check runs beside it; the errors it logged or
+    raised, and whether the check's problems were reported (before the first page).
+
+    Nothing is written before the check has passed (_Checkpoint); if it fails, Pelican stops there
+    and its own messages, held meanwhile, are dropped: a file the check refuses is reported once,
+    by the check, in its words. Pagefind starts once the story pages are written (_SearchBeside)."""
     counter = _ErrorCounter()
     held = _HeldMessages()
     checked = _Checkpoint(running, held)
     logging.getLogger().addHandler(counter)
     held.start()
     signals.all_generators_finalized.connect(checked, weak=False)
-    indexing = _SearchBeside(settings)
     writing.after_story_pages = indexing.start if settings.get("STEM4ALL_SEARCH") else None
     try:
         Pelican({**settings, "OUTPUT_PATH": staging, "STEM4ALL_VALIDATE_ON_BUILD": False,
@@ -96,45 +142,8 @@ def build(settings: dict, force: bool = False) -> int:
         writing.after_story_pages = None
         signals.all_generators_finalized.disconnect(checked)
         logging.getLogger().removeHandler(counter)
-        try:
-            problems, entries = running.outcome()
-        except BaseException:
-            indexing.cancel()
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
-        finally:
-            # Pelican's messages, held while the check ran, are shown only if it passed: a file
-            # the check refuses is reported once, by the check, in its words.
-            passed = running.passed()
-            held.stop(show=passed)
-        # Only the release dates: the check's files and results would outlive the build.
-        releases = [date for date, _ in schedule.embargoed(settings, entries)] if passed else []
-        del entries
-        running.close()
-        _forget_pages()
-    if not checked.reported:
-        report(problems)
-    if not passed:
-        indexing.cancel()
-        shutil.rmtree(staging, ignore_errors=True)
-        print("The site was not built; the previous output is unchanged.", file=sys.stderr)
-        return 1
-    if not counter.records and settings.get("STEM4ALL_SEARCH"):
-        try:
-            indexing.finish(staging)
-        except search.SearchIndexError as exc:
-            counter.records.append(logging.makeLogRecord({"msg": str(exc), "levelno": logging.ERROR}))
-    if counter.records:
-        indexing.cancel()
-        shutil.rmtree(staging, ignore_errors=True)
-        for record in counter.records:
-            print(f"error: {record.getMessage()}", file=sys.stderr)
-        print("The site was not built; the previous output is unchanged.", file=sys.stderr)
-        return 1
-    uptodate.forget(settings)
-    _swap(staging, output)
-    uptodate.record(settings, digest, releases, problems)
-    return 0
+        held.stop(show=running.passed())
+    return counter.records, checked.reported
 
 
 class _SearchBeside:
