@@ -354,7 +354,7 @@ def examine_all(checker: Checker, todo: list[Source]) -> Generator[Checked, None
     read as they come, by whoever iterates."""
     workers = min(os.cpu_count() or 1, 8)
     if len(todo) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return (checker.examine(f) for f in todo)
+        return _here(checker, todo)
     global _job
     _job = (checker, todo)
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
@@ -363,8 +363,13 @@ def examine_all(checker: Checker, todo: list[Source]) -> Generator[Checked, None
     except (OSError, BrokenProcessPool):
         pool.shutdown(cancel_futures=True)
         _job = None
-        return (checker.examine(f) for f in todo)
+        return _here(checker, todo)
     return _as_they_come(pool, results, checker, todo)
+
+
+def _here(checker: Checker, todo: list[Source]) -> Generator[Checked, None, None]:
+    """Each file's own check in this process, as it is asked for."""
+    return (checker.examine(f) for f in todo)
 
 
 def _as_they_come(pool: ProcessPoolExecutor, results, checker: Checker, todo: list[Source]) -> Generator[Checked, None, None]:
@@ -375,8 +380,7 @@ def _as_they_come(pool: ProcessPoolExecutor, results, checker: Checker, todo: li
             done += 1
             yield checked
     except (OSError, BrokenProcessPool):
-        for f in todo[done:]:
-            yield checker.examine(f)
+        yield from _here(checker, todo[done:])
     finally:
         pool.shutdown(cancel_futures=True)
         _job = None

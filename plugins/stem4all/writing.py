@@ -144,13 +144,15 @@ class SiteWriter(FeedWriter):
         takes the other cores, and the memory of a second writing process is not added to
         Pagefind's."""
         jobs, self._pending = self._pending or [], None
-        stories = [job for job in jobs if search.is_story_page(job[0])]
+        stories, others = [], []
+        for job in jobs if after_story_pages else ():
+            (stories if search.is_story_page(job[0]) else others).append(job)
         if after_story_pages is None or len(stories) > self.settings["STEM4ALL_SEARCH_BESIDE_UP_TO"]:
             self._write_shared(jobs)  # the build starts the search index after Pelican
             return
         self._write_shared(stories)
         beside = after_story_pages(self.output_path)
-        self._write_shared([job for job in jobs if not search.is_story_page(job[0])], alone=beside)
+        self._write_shared(others, alone=beside)
 
     def _write_shared(self, jobs: list[tuple], alone: bool = False) -> None:
         """Write `jobs` on every core (or in this process if `alone` or there are few)."""
