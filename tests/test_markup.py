@@ -81,3 +81,37 @@ def test_a_run_of_text_without_what_a_pattern_needs_skips_it_but_its_neighbours_
     assert convert(md, body, "stories/x.md") == convert(markup.plain_markdown(1, "images"), body, "stories/x.md")
     html = convert(md, body, "stories/x.md")
     assert "<code>code</code>" in html and "<em>em</em>" in html and "<em>plain</em>" in html and "&ndash;" in html
+
+
+def parsed_removals(html: str) -> list[tuple[str, str]]:
+    """What the sanitiser removes, found by parsing every page (as before the plain-tag shortcut)."""
+    parser = markup._Removals()
+    parser.feed(html.replace("<h1", "<h2").replace("</h1>", "</h2>"))
+    parser.close()
+    return parser.found
+
+
+# Hand-written HTML the sanitiser leaves whole, and HTML it takes something out of.
+KEPT_WHOLE = [
+    '<p>plain</p><a href="https://example.org" title="t">x</a><br /><img src="a.jpg" alt="a" />',
+    '<P>upper case</P>', '<p>a < b</p>', '<ol start="3"><li>x</li></ol>', '<a href="">empty</a>',
+    '<a href="{filename}../stories/x.md">x</a>', '<h1>title</h1>',
+]
+CUT = [
+    '<p class="x">a class</p>', '<a href="java&#115;cript:alert(1)">x</a>', '<a href="JavaScript:x">x</a>',
+    '<p title="a>b">x</p>', "<p title='single'>x</p>", '<img src=x onerror=alert(1)>', '<!-- comment -->',
+    '<p>x</p><script>alert(1)</script>', '<a href="https://example.org" onclick="x()">x</a>',
+    '<td align="left">x</td>', '<svg><a href="x">y</a></svg>',
+]
+
+
+def test_a_page_shown_to_keep_every_tag_is_one_the_parser_finds_nothing_to_remove_in():
+    md = markup.plain_markdown(1, "images")
+    pages = [convert(md, body, "stories/x.md") for body in bodies()]
+    shortcut = [page for page in pages if markup._keeps_all(page)]
+    assert len(shortcut) > len(pages) // 2  # most stories take the shortcut
+    for page in pages + KEPT_WHOLE + CUT:
+        assert markup._Removals.find(page) == parsed_removals(page), page
+    assert all(parsed_removals(page) == [] for page in shortcut)
+    assert all(parsed_removals(page) == [] for page in KEPT_WHOLE)
+    assert all(parsed_removals(page) and not markup._keeps_all(page) for page in CUT)

@@ -17,7 +17,7 @@ def pagefind_runs(monkeypatch):
     runs, real_popen = [], subprocess.Popen
 
     def popen(args, **kwargs):
-        if "pagefind" in args:
+        if args and Path(args[0]).name == "pagefind":
             runs.append(args)
         return real_popen(args, **kwargs)
 

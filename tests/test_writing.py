@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import shutil
 import zlib
 
 import pytest
@@ -29,6 +30,26 @@ def test_pages_written_by_three_processes_are_byte_for_byte_those_of_one(make_si
     assert re.search(r"\d+ pages written by 3 processes$", caplog.text, re.M)
     assert pages(site) == alone
     assert "stories/air/index.html" in alone and "ru/index.html" in alone
+
+
+def test_with_search_the_story_pages_processes_hand_their_cards_to_the_one_writing_the_listings(
+        make_site, small_is_enough, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1760000000")
+    site = make_site()
+    assert site.build(STEM4ALL_SEARCH=True, STEM4ALL_PAGE_PROCESSES=1) == 0
+    alone = {f: page for f, page in pages(site).items() if not f.startswith("pagefind/")}
+    for kept in site.root.glob(".cache/pelican/*/search"):
+        shutil.rmtree(kept)  # so that Pagefind runs again, beside the listings
+    monkeypatch.setattr(writing, "BATCH", 1)  # so that each of this site's two story pages has its process
+    returned, collect = [], writing._collect
+    monkeypatch.setattr(writing, "_collect", lambda pid, read: returned.append(collect(pid, read)) or returned[-1])
+    assert site.build(force=True, STEM4ALL_SEARCH=True, STEM4ALL_PAGE_PROCESSES=3) == 0
+    # The story pages (two in this site) on two processes, then the rest in this one beside
+    # Pagefind: only one other process, which handed over the cards it drew.
+    assert [problem for problem, _ in returned] == [""]
+    drawn = returned[0][1]
+    assert drawn and all('class="s4a-story-card' in card for card in drawn.values())
+    assert {f: page for f, page in pages(site).items() if not f.startswith("pagefind/")} == alone
 
 
 def test_a_page_that_fails_in_another_process_fails_the_build_and_keeps_the_old_site(make_site, small_is_enough,

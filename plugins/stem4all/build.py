@@ -89,6 +89,7 @@ def build(settings: dict, force: bool = False) -> int:
     # Only the release dates: the check's files and results would outlive the build.
     releases = [date for date, _ in schedule.embargoed(settings, entries)] if passed else []
     del entries
+    running.keep()
     running.close()
     _forget_pages()
     if not reported:
@@ -98,9 +99,13 @@ def build(settings: dict, force: bool = False) -> int:
         shutil.rmtree(staging, ignore_errors=True)
         print("The site was not built; the previous output is unchanged.", file=sys.stderr)
         return 1
+    files = None  # the output as the build's state lists it (uptodate.record)
     if not errors and settings.get("STEM4ALL_SEARCH"):
+        # Everything but Pagefind's bundle is final: listed while Pagefind runs.
+        files = uptodate.listing(staging, skip=search.BUNDLE)
         try:
             indexing.finish(staging)
+            files += uptodate.listing(staging, under=search.BUNDLE)
         except search.SearchIndexError as exc:
             errors.append(logging.makeLogRecord({"msg": str(exc), "levelno": logging.ERROR}))
     if errors:
@@ -112,7 +117,7 @@ def build(settings: dict, force: bool = False) -> int:
         return 1
     uptodate.forget(settings)
     _swap(staging, output)
-    uptodate.record(settings, digest, releases, problems)
+    uptodate.record(settings, digest, releases, problems, files)
     return 0
 
 

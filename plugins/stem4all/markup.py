@@ -6,6 +6,7 @@ import functools
 import posixpath
 import re
 from dataclasses import dataclass, field
+from html import unescape
 from html.parser import HTMLParser
 from urllib.parse import unquote, urlsplit
 
@@ -263,8 +264,11 @@ class _Removals(HTMLParser):
 
     @classmethod
     def find(cls, html: str) -> list[tuple[str, str]]:
+        html = html.replace("<h1", "<h2").replace("</h1>", "</h2>")
+        if _keeps_all(html):
+            return []
         parser = cls()
-        parser.feed(html.replace("<h1", "<h2").replace("</h1>", "</h2>"))
+        parser.feed(html)
         parser.close()
         return parser.found
 
@@ -282,6 +286,36 @@ class _Removals(HTMLParser):
 
     def handle_comment(self, data):
         self.found.append(("an HTML comment", "<!--"))
+
+
+# A tag as Python-Markdown writes one: a lower-case name and quoted attributes with neither < nor >
+# in their values (it escapes them), nothing else.
+_PLAIN_TAG = re.compile(r'<(/?)([a-z][a-z0-9]*)((?:\s+[a-z][a-z0-9-]*="[^"<>]*")*)\s*/?>')
+_PLAIN_ATTRIBUTE = re.compile(r'([a-z][a-z0-9-]*)="([^"]*)"')
+
+
+def _keeps_all(html: str) -> bool:
+    """Whether the sanitiser leaves every tag of `html` as it is, shown without parsing it.
+
+    Parsing each page with html.parser to find what the sanitiser removes was a tenth of the
+    check's time, and most stories have nothing to remove. When every `<` in the HTML opens a tag
+    of the plain form Python-Markdown writes, those are exactly the tags a parser finds (text and
+    code have their `<` escaped), so if each is allowed, with allowed attributes and safe
+    addresses, nothing is removed. Anything else (a comment, raw HTML, an attribute not allowed)
+    goes to the parser, which says what is removed and where."""
+    tags = 0
+    for match in _PLAIN_TAG.finditer(html):
+        tags += 1
+        closing, tag, attributes = match.groups()
+        if closing:
+            continue
+        if tag not in ALLOWED_TAGS:
+            return False
+        allowed = ALLOWED_ATTRIBUTES.get(tag, ())
+        for name, value in _PLAIN_ATTRIBUTE.findall(attributes):
+            if name not in allowed or (name in ("href", "src") and value and not _safe_url(unescape(value))):
+                return False
+    return tags == html.count("<")
 
 
 def _safe_url(url: str) -> bool:

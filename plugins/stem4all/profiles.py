@@ -247,10 +247,13 @@ class ProfilesGenerator(Generator):
     def generate_output(self, writer):
         """Runs after Pelican's generators, whose pages the writer holds until the listings join them."""
         keep_urls(item for key in URL_HOLDERS for item in self.context.get(key, ()))
-        listings.write_all(self, writer)
         redirects.write(self, writer)
         if hasattr(writer, "write_pending"):
-            writer.write_pending()  # every page so far, stories included, on every core (writing.py)
+            # Every page, stories included, on every core; with search, the listings are asked for
+            # once the story pages are written and Pagefind has started on them (writing.py).
+            writer.write_pending(then=lambda: listings.write_all(self, writer))
+        else:
+            listings.write_all(self, writer)
         listings.forget_cards(self.context)
         feeds.write(self, writer)
         seo.write(self)

@@ -11,8 +11,9 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import tempfile
+
+import pagefind_bin
 
 from . import contentcache
 
@@ -57,16 +58,16 @@ class Indexing:
 
     def __init__(self, site_dir: str, cache_dir: str | None):
         self.site_dir, self.cache_dir = site_dir, cache_dir
-        self.key = _pages_key(site_dir) if cache_dir else None
-        kept = os.path.join(cache_dir, self.key) if self.key else None
         self.process = None
+        # The key is needed now only to look for a kept bundle; with none kept (a cold build) it
+        # is worked out in finish(), while Pagefind runs.
+        self.key = _pages_key(site_dir) if cache_dir and _kept_any(cache_dir) else None
+        kept = os.path.join(cache_dir, self.key) if self.key else None
         if kept and os.path.isfile(os.path.join(kept, "pagefind-entry.json")):
             shutil.copytree(kept, os.path.join(site_dir, BUNDLE), copy_function=_link_or_copy)
             return
-        # Pagefind ships its binary inside the wheel, so nothing is downloaded here.
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "pagefind", "--site", site_dir, "--output-subdir", BUNDLE,
-             "--glob", STORY_PAGES, "--silent"],
+            [_executable(), "--site", site_dir, "--output-subdir", BUNDLE, "--glob", STORY_PAGES, "--silent"],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )
 
@@ -78,6 +79,8 @@ class Indexing:
         """Wait for Pagefind; the bundle is complete (and kept) when this returns."""
         if self.process is None:
             return
+        if self.cache_dir and self.key is None:
+            self.key = _pages_key(self.site_dir)
         out, err = self.process.communicate()
         if self.process.returncode != 0:
             raise SearchIndexError(f"the search index could not be built: {err.strip() or out.strip()}")
@@ -99,6 +102,19 @@ def start(site_dir: str, cache_dir: str | None = None) -> Indexing:
     """Start indexing the story pages in `site_dir` (every one of them must be written); with
     a `cache_dir`, a bundle kept for the same story pages is linked in instead (see `index`)."""
     return Indexing(site_dir, cache_dir)
+
+
+def _executable() -> str:
+    """Pagefind's own program, which the pagefind[bin] wheel ships (nothing is downloaded). Run
+    directly rather than through `python -m pagefind`, which starts a Python only to exec it."""
+    return str(pagefind_bin.get_executable())
+
+
+def _kept_any(cache_dir: str) -> bool:
+    try:
+        return any(os.path.isfile(os.path.join(cache_dir, name, "pagefind-entry.json")) for name in os.listdir(cache_dir))
+    except OSError:
+        return False
 
 
 def _pages_key(site_dir: str) -> str:

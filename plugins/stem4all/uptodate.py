@@ -62,9 +62,29 @@ def inputs(settings: dict) -> str:
 
 def output_manifest(output: str) -> str:
     """A hash of every file in the built site: its path, size and modification time."""
-    sha = hashlib.sha256()
-    _hash_tree(sha, output, contents=False)
-    return sha.hexdigest()
+    return manifest(listing(output))
+
+
+def listing(top: str, skip: str | None = None, under: str | None = None) -> list[str]:
+    """Each file below `top` as its path, size and modification time, for `manifest`: all of them,
+    all but those in the folder `skip`, or only those in the folder `under` (paths stay relative
+    to `top`). A build lists its output in parts, each as soon as it is final."""
+    start = os.path.join(top, under) if under else top
+    files = []
+    for folder, dirs, names in os.walk(start):
+        dirs[:] = [d for d in dirs if d not in SKIPPED_FOLDERS and not (folder == top and d == skip)]
+        prefix = os.path.join(os.path.relpath(folder, top), "") if folder != top else ""
+        for name in names:
+            try:
+                stat = os.stat(os.path.join(folder, name))
+            except FileNotFoundError:  # removed while we looked: the next build will see it
+                continue
+            files.append(f"{prefix}{name} {stat.st_size} {stat.st_mtime_ns}")
+    return files
+
+
+def manifest(files: list[str]) -> str:
+    return hashlib.sha256("\0".join(sorted(files)).encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def valid_until(settings: dict, releases: list[datetime]) -> float:
@@ -84,8 +104,11 @@ def is_fresh(settings: dict, digest: str) -> list[Problem] | None:
     return [Problem(**p) for p in state.get("problems", [])]
 
 
-def record(settings: dict, digest: str, releases: list[datetime], problems: list[Problem]) -> None:
-    """Write the state of a build that has just put output/ in place (only when the content cache is written)."""
+def record(settings: dict, digest: str, releases: list[datetime], problems: list[Problem],
+           files: list[str] | None = None) -> None:
+    """Write the state of a build that has just put output/ in place (only when the content cache is written).
+
+    `files` is the build's `listing` of its output if it made one on the way (output/ is read otherwise)."""
     path = state_path(settings)
     if not path:
         return
@@ -93,7 +116,8 @@ def record(settings: dict, digest: str, releases: list[datetime], problems: list
         with contextlib.suppress(FileNotFoundError):
             os.unlink(path)  # output/ no longer matches what that state describes
         return
-    state = {"inputs": digest, "output": output_manifest(os.path.abspath(settings["OUTPUT_PATH"])),
+    output = manifest(files) if files is not None else output_manifest(os.path.abspath(settings["OUTPUT_PATH"]))
+    state = {"inputs": digest, "output": output,
              "valid_until": valid_until(settings, releases),
              "problems": [{"path": p.path, "line": p.line, "message": p.message, "level": p.level} for p in problems]}
     os.makedirs(os.path.dirname(path), exist_ok=True)

@@ -106,7 +106,9 @@ class Checker:
         self.problems.append(Problem(self.display(rel), line, message, level))
 
     def run(self) -> list[Problem]:
-        return self.finish(*self.begin())
+        problems = self.finish(*self.begin())
+        self.store.save()
+        return problems
 
     def begin(self) -> tuple[list[Source], Generator[Checked, None, None]]:
         """Read every file and set the check of those not kept going (on all cores for many)."""
@@ -121,7 +123,8 @@ class Checker:
         return files, examine_all(self, [f for f in files if f.checked is None])
 
     def finish(self, files: list[Source], results: Generator[Checked, None, None]) -> list[Problem]:
-        """Take each file's check as it comes, in order, and hand it over; then check across files."""
+        """Take each file's check as it comes, in order, and hand it over; then check across files.
+        The results are kept for the next check by `store.save()`, which the caller does."""
         try:
             for f in files:
                 if f.checked is None:
@@ -132,7 +135,6 @@ class Checker:
         finally:
             results.close()  # stops the workers if a file could not be taken
         self.cross_check()
-        self.store.save()
         return sorted(self.problems, key=lambda p: (p.path, p.line))
 
     def open(self, rel: str, name: str, schema: Schema) -> Source | None:
@@ -443,6 +445,13 @@ class RunningCheck:
         """Whether the check ended without errors (False if it could not end at all)."""
         self._thread.join()
         return self._error is None and not any(p.level == "error" for p in self._problems)
+
+    def keep(self) -> None:
+        """Keep each file's result for the next check: not before the first page (the build waits
+        for the check there), but once Pelican is done, while Pagefind runs."""
+        self._thread.join()
+        if self._error is None:
+            self.checker.store.save()
 
     def close(self) -> None:
         """Let the check's files and results go (the reader has them in contentcache until the build ends)."""

@@ -15,12 +15,13 @@ import gc
 import logging
 import multiprocessing
 import os
+import pickle
 import sys
 import traceback
 import zlib
 from collections.abc import Callable
 
-from . import search
+from . import listings, search
 from .feeds import FeedWriter
 from .settings import lang_prefix
 
@@ -135,27 +136,40 @@ class SiteWriter(FeedWriter):
         self._pending.append((name, template, context, args, kwargs))
         return None
 
-    def write_pending(self) -> None:
-        """Write every page asked for so far; pages asked for later are written at once.
+    def write_pending(self, then: Callable[[], None] | None = None) -> None:
+        """Write every page asked for so far, and those `then` asks for; pages asked for later are
+        written at once.
 
         With `after_story_pages` set (a build with search) and no more than
         STEM4ALL_SEARCH_BESIDE_UP_TO story pages, the story pages come first; then the search index
-        starts on them, and while it runs this process writes the other pages alone: Pagefind
-        takes the other cores, and the memory of a second writing process is not added to
-        Pagefind's."""
+        starts on them, and while it runs this process asks for the pages `then` adds (the
+        listings) and writes them and the other pages alone: Pagefind takes the other cores, and
+        the memory of a second writing process is not added to Pagefind's."""
         jobs, self._pending = self._pending or [], None
         stories, others = [], []
         for job in jobs if after_story_pages else ():
             (stories if search.is_story_page(job[0]) else others).append(job)
         if after_story_pages is None or len(stories) > self.settings["STEM4ALL_SEARCH_BESIDE_UP_TO"]:
-            self._write_shared(jobs)  # the build starts the search index after Pelican
+            self._write_shared(jobs + self._asked_by(then))  # the build starts the search index after Pelican
             return
-        self._write_shared(stories)
+        self._write_shared(stories, keep_cards=True)
         beside = after_story_pages(self.output_path)
-        self._write_shared(others, alone=beside)
+        self._write_shared(others + self._asked_by(then), alone=beside)
 
-    def _write_shared(self, jobs: list[tuple], alone: bool = False) -> None:
-        """Write `jobs` on every core (or in this process if `alone` or there are few)."""
+    def _asked_by(self, then: Callable[[], None] | None) -> list[tuple]:
+        """The pages `then` asks for, kept to be written with the others."""
+        self._pending = []
+        try:
+            if then is not None:
+                then()
+            return self._pending
+        finally:
+            self._pending = None
+
+    def _write_shared(self, jobs: list[tuple], alone: bool = False, keep_cards: bool = False) -> None:
+        """Write `jobs` on every core (or in this process if `alone` or there are few); with
+        `keep_cards`, this process takes over the story cards the others drew (listings.py), for
+        the pages it writes next."""
         count = 1 if alone else processes(self.settings, len(jobs))
         logger.info("[stem4all] %d pages written by %d process%s", len(jobs), count, "" if count == 1 else "es")
         if count == 1:
@@ -165,6 +179,8 @@ class SiteWriter(FeedWriter):
         for job in jobs:
             copies.setdefault(job[0], []).append(job)  # a path asked for twice: written twice, in order
         order = page_order(list(copies), self.settings)
+        # Every page's context is the build's own, where the cards drawn so far are kept.
+        cards = jobs[0][2].setdefault(listings.CARDS, {})
         lanes = _Lanes(len(order), count)
 
         def share(process: int):
@@ -181,14 +197,17 @@ class SiteWriter(FeedWriter):
                 pid = os.fork()
                 if pid == 0:
                     os.close(read)
-                    self._child(share(process), write)
+                    self._child(share(process), write, cards if keep_cards else None)
                 os.close(write)
                 children.append((pid, read))
             self._write(share(0))
         finally:
-            problems = [_collect(pid, read) for pid, read in children]
+            reports = [_collect(pid, read) for pid, read in children]
             gc.unfreeze()
-        problems = [p for p in problems if p]
+        problems = [problem for problem, _ in reports if problem]
+        for _, drawn in reports if not problems else ():
+            for key, card in drawn.items():
+                cards.setdefault(key, card)
         if problems:
             raise PageWriteError(f"{len(problems)} of the {count} processes writing pages failed:\n" + "\n".join(problems))
 
@@ -196,12 +215,14 @@ class SiteWriter(FeedWriter):
         for name, template, context, args, kwargs in jobs:
             super().write_file(name, template, context, *args, **kwargs)
 
-    def _child(self, share, pipe: int) -> None:
-        """Write this share of the pages, tell the parent what went wrong, and leave: never return into the build."""
+    def _child(self, share, pipe: int, cards: dict | None) -> None:
+        """Write this share of the pages, tell the parent what went wrong (and, given the `cards`
+        kept so far, the story cards it drew), and leave: never return into the build."""
         errors = _Errors()
         logging.getLogger().addHandler(errors)
         report = []
         finished = False
+        known = set(cards) if cards is not None else set()
         try:
             for job in share:
                 try:
@@ -216,18 +237,26 @@ class SiteWriter(FeedWriter):
             report.append(f"the process stopped before writing all its pages: {type(exc).__name__}: {exc} — "
                           f"{ONE_PROCESS_HINT}")
         finally:
-            with os.fdopen(pipe, "w", encoding="utf-8") as out:
-                out.write("\n".join(report))
-            sys.stdout.flush()
-            sys.stderr.flush()
-            os._exit(0 if finished and not report else 1)
+            # The cards' keys name stories by id(): the same objects in the parent, forked before.
+            drawn = {key: card for key, card in (cards or {}).items() if key not in known}
+            try:
+                with os.fdopen(pipe, "wb") as out:
+                    pickle.dump(("\n".join(report), drawn), out, protocol=pickle.HIGHEST_PROTOCOL)
+            finally:
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(0 if finished and not report else 1)
 
 
-def _collect(pid: int, read: int) -> str:
-    """What a child reported ('' if all went well); waits for it to end."""
-    with os.fdopen(read, encoding="utf-8") as f:
-        text = f.read()
+def _collect(pid: int, read: int) -> tuple[str, dict]:
+    """What a child reported ('' if all went well) and the cards it drew; waits for it to end."""
+    with os.fdopen(read, "rb") as f:
+        data = f.read()
     code = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+    try:
+        text, drawn = pickle.loads(data)
+    except Exception:  # noqa: BLE001 - a child that died before reporting: its status says so
+        text, drawn = "", {}
     if code and not text:
         text = f"the process writing pages ended with status {code}"
-    return text
+    return text, drawn
