@@ -136,3 +136,14 @@ def test_on_a_large_campaign_search_waits_for_the_last_page(make_site, monkeypat
     assert site.build(STEM4ALL_SEARCH_BESIDE_UP_TO=2) == 0
     assert seen["home"]
     assert page_count(site) == len([f for f in site.files() if search.is_story_page(f)])
+
+
+def test_pagefind_told_where_the_story_is_makes_the_bundle_it_makes_reading_whole_pages(make_site, tmp_path):
+    site = make_site()
+    assert site.build() == 0
+    whole = tmp_path / "whole-pages"
+    subprocess.run([search._executable(), "--site", str(site.output), "--output-path", str(whole),
+                    "--glob", search.STORY_PAGES, "--silent"], check=True)
+    search._stable_entry(str(whole / "pagefind-entry.json"))
+    assert page_count(site) > 0
+    assert bundle(site) == {str(p.relative_to(whole)): p.read_bytes() for p in sorted(whole.rglob("*")) if p.is_file()}
