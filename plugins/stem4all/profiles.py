@@ -7,6 +7,7 @@ import hashlib
 import heapq
 import itertools
 import logging
+import os
 from dataclasses import dataclass, field
 
 from pelican.contents import Page
@@ -14,6 +15,7 @@ from pelican.generators import Generator
 from pelican.utils import process_translations
 
 from . import campaign, feeds, images, listings, redirects, seo
+from .ahead import Ahead
 from .i18n import localise
 from .countries import Country, resolve
 from .schema import CHAMPION, PAGE, PILLAR
@@ -122,9 +124,11 @@ def related_stories(stories, count=3) -> dict:
     return related
 
 
-def link_neighbours(stories, pillars, related_count=3):
-    """Related stories (shared champion, pillar or tag) and the previous/next story in its first pillar."""
-    related = related_stories(stories, related_count)
+def link_neighbours(stories, pillars, related_count=3, related=None):
+    """Related stories (shared champion, pillar or tag; `related` if already worked out) and the
+    previous/next story in its first pillar."""
+    if related is None:
+        related = related_stories(stories, related_count)
     positions = {slug: {id(s): i for i, s in enumerate(p.stories)} for slug, p in pillars.items()}
     for story in stories:
         story.related = related[id(story)]
@@ -156,10 +160,29 @@ def keep_urls(items) -> None:
             item.override_url = item.url
 
 
+# From this many stories, the related stories and the templates are worked out ahead (ahead.py).
+AHEAD_FROM = 200
+
+
+def theme_templates(theme: str) -> list[list[str]]:
+    """The theme's templates by name, in two batches: what the story pages use (written first),
+    then the rest."""
+    folder = os.path.join(theme, "templates")
+    names = sorted(os.path.relpath(os.path.join(path, name), folder).replace(os.sep, "/")
+                   for path, _, files in os.walk(folder) for name in files if name.endswith(".html"))
+    first = {"story.html", "base.html", "404.html", "tag.html"}
+    stories = [n for n in names if n in first or n.startswith("partials/")]
+    return [sorted(stories, key=lambda n: n != "story.html"), [n for n in names if n not in stories]]
+
+
 class ProfilesGenerator(Generator):
     """Reads content/champions and content/pillars as Pelican pages and links stories to them."""
 
     def generate_context(self):
+        # The related stories and the templates, worked out meanwhile on a core that would wait.
+        work = Ahead(self.env, theme_templates(self.theme), self.context["articles"], related_stories) \
+            if len(self.context["articles"]) >= AHEAD_FROM else None
+        self.work_ahead = work
         for schema in (CHAMPION, PILLAR, PAGE):
             originals, translations = self.read_folder(schema)
             self.context[schema.folder] = originals
@@ -167,8 +190,10 @@ class ProfilesGenerator(Generator):
             self.context[f"{schema.folder}_translations"] = translations
         self.context["pillars"].sort(key=lambda p: (getattr(p, "order", 0), p.slug))
         self.context["champions"].sort(key=lambda c: (c.title.casefold(), c.slug))
-        self.link_stories()
+        self.link_stories(work.related() if work else None)
         self.published_images = images.prepare(self.settings, self.path, self.context, self.live())
+        if work:
+            work.templates()
 
     def live(self) -> list:
         """Everything a published build shows: stories, their translations, champions, pillars, pages."""
@@ -206,7 +231,7 @@ class ProfilesGenerator(Generator):
         if "summary" not in translation.metadata or not getattr(translation, "_summary", None):
             translation._summary = getattr(original, "_summary", None)
 
-    def link_stories(self):
+    def link_stories(self, related: dict | None = None):
         ctx = self.context
         champions, pillars = ctx["champions_by_slug"], ctx["pillars_by_slug"]
         ctx["story_translations"] = [t for s in ctx["articles"] for t in s.translations]
@@ -234,7 +259,7 @@ class ProfilesGenerator(Generator):
                 group(story.country).stories.append(story)
         for pillar in ctx["pillars"] + ctx["pillars_translations"]:
             pillar.stories = [s for s in ctx["articles"] if pillar.slug in s.pillar_slugs]
-        link_neighbours(ctx["articles"], pillars)
+        link_neighbours(ctx["articles"], pillars, related=related)
         for champion in ctx["champions"]:
             group(champion.country).champions.append(champion)
             for t in champion.translations:
@@ -248,12 +273,17 @@ class ProfilesGenerator(Generator):
         """Runs after Pelican's generators, whose pages the writer holds until the listings join them."""
         keep_urls(item for key in URL_HOLDERS for item in self.context.get(key, ()))
         redirects.write(self, writer)
+        def ask_for_listings():
+            if getattr(self, "work_ahead", None):
+                self.work_ahead.templates()  # the listings' templates, compiled ahead
+            listings.write_all(self, writer)
+
         if hasattr(writer, "write_pending"):
             # Every page, stories included, on every core; with search, the listings are asked for
             # once the story pages are written and Pagefind has started on them (writing.py).
-            writer.write_pending(then=lambda: listings.write_all(self, writer))
+            writer.write_pending(then=ask_for_listings)
         else:
-            listings.write_all(self, writer)
+            ask_for_listings()
         listings.forget_cards(self.context)
         feeds.write(self, writer)
         seo.write(self)
