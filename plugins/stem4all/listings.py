@@ -9,7 +9,7 @@ from .i18n import localise
 from .settings import lang_prefix
 
 CARD_TEMPLATE = "partials/story_card.html"
-CARDS = "stem4all_story_cards"  # the build context's key of the cards drawn so far
+CARDS = "stem4all_story_cards"  # the build context's key of the story and champion cards drawn so far
 PARTIALS = "stem4all_partials"  # and of the header's and footer's parts that each language shares
 
 
@@ -70,6 +70,24 @@ def card_renderer(env, cards: dict):
     return story_card
 
 
+def champion_card_renderer(env, cards: dict):
+    """A Jinja function that renders a champion's card once per language, heading level and base
+    URL, then reuses it: a champion's card is on every story she tells, her country's page and
+    the champions' pages, three thousand times at 1,000 stories. What the card shows depends on
+    nothing else (the champion's name, role, country, photo or initials, and the link to her page)."""
+
+    @pass_context
+    def champion_card(context, champion, lang, heading=3):
+        key = ("champion", id(champion), lang, heading, context.get("SITEURL"))
+        if key not in cards:
+            values = {**context.parent, "champion": champion, "lang": lang, "card_heading": heading}
+            cards[key] = Markup(env.get_template(CHAMPION_CARD_TEMPLATE).render(values))
+        return cards[key]
+
+    return champion_card
+
+
+CHAMPION_CARD_TEMPLATE = "partials/champion_card.html"
 CARD_LEVEL = 3  # the level a card is drawn at; story_card.html's title element is <h{{ card_heading }}>
 CARD_TITLE = ' class="s4a-story-card__title"'
 

@@ -94,6 +94,7 @@ def setup_templates(generator):
     env.globals["story_jsonld"] = functools.partial(seo.story_jsonld, settings)
     env.globals["picture"] = picture
     env.globals["story_card"] = listings.card_renderer(env, generator.context.setdefault(listings.CARDS, {}))
+    env.globals["champion_card"] = listings.champion_card_renderer(env, generator.context[listings.CARDS])
     env.globals["once_per_language"] = listings.partial_renderer(env, generator.context)
 
 
