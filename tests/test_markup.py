@@ -30,6 +30,19 @@ TRICKY = [
     "<div markdown=\"1\">*inside* 'html' block</div>\n\n<!-- a comment -- with 'quotes' -->",
     "Edge: \"'\" and '\"' and \"\" and '' and ' alone and \" alone.",
     "Dashes--joined and spaced -- and triple---joined; ellipsis.... and ..",
+    # Blocks: every kind the block processors take, and blocks that nearly are one.
+    "Setext heading\n==============\n\nAnother\n-------\n\nNot one\n= but text",
+    "Rules:\n\n***\n\n- - -\n\n___\n\n* * *\n\n--\n\nThat last one is text.",
+    "1. one\n2. two\n\n3) not sane\n\n10. ten\n    indented\n\n- dash\n+ plus\n* star\n\n-not a list",
+    "> quote\n> > nested\n>\n> - list in quote\n\n>not spaced\n\na > b in text",
+    "Text[^a] and more[^b].\n\n[^a]: First: note.\n    continued\n[^b]: Second.\n\n[^not]:\n",
+    "*[HTML]: Hyper Text\n*[W3C]:  World Wide Web Consortium\n\nHTML and W3C, *[not]: abbr",
+    "[ref]: https://example.org 'Title'\n[other]: <https://example.org/b> (Paren)\n\n[ref] and [other][] and [missing]",
+    "Term\n:   Definition\n\nTerm two\n: Def: with colon\n\n: not a def",
+    "# H1 #\n## H2\n###### H6 ######\n####### seven\n\nA #hashtag and C# in text",
+    "    code block\n    # not heading\n\n```python\n# fenced\n> not quote\n```",
+    "| a | b |\n|:--|--:|\n| 1 | 2 |\n\nNot | a table",
+    "<div>\n# html block\n</div>\n\nAfter the block: 1. not a list",
 ]
 
 
@@ -73,6 +86,18 @@ def test_what_a_pattern_needs_is_read_from_its_regex():
     assert needs["entity"] == {frozenset("&"), frozenset(";")}
     assert needs["em_strong"] == {frozenset("*_")}  # "*" or "_": one of them is in every match
     assert needs["backtick"] == {frozenset("`")}  # both alternatives need a backtick
+
+
+def test_what_a_block_processor_needs_is_read_from_its_regex():
+    parser = markup.plain_markdown(1, "images").parser
+    needs = {name: set(markup._block_clauses(parser.blockprocessors[name]))
+             for name in ("hashheader", "quote", "reference", "footnote", "ulist", "paragraph", "table")}
+    assert needs["hashheader"] == {frozenset("#")}
+    assert needs["quote"] == {frozenset(">")}
+    assert needs["reference"] == {frozenset("["), frozenset("]"), frozenset(":")}
+    assert needs["footnote"] == {frozenset("["), frozenset("^"), frozenset("]"), frozenset(":")}
+    assert needs["ulist"] == {frozenset("*+-"), frozenset(" ")}
+    assert needs["paragraph"] == needs["table"] == set()  # tested by code, not a regex: always offered
 
 
 def test_a_run_of_text_without_what_a_pattern_needs_skips_it_but_its_neighbours_do_not():

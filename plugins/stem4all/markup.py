@@ -12,8 +12,9 @@ from urllib.parse import unquote, urlsplit
 
 import markdown
 import nh3
-from markdown import util
-from markdown.extensions import Extension
+from markdown import blockprocessors, util
+from markdown.blockparser import BlockParser
+from markdown.extensions import Extension, abbr, def_list, footnotes
 from markdown.treeprocessors import InlineProcessor, Treeprocessor
 
 try:
@@ -132,6 +133,7 @@ def _markdown(depth: int, images_dir: str) -> markdown.Markdown:
     for proc in md.treeprocessors:
         if isinstance(proc, InlineProcessor):
             _try_only_what_can_match(proc)
+    _try_only_blocks_that_can_match(md.parser)
     return md
 
 
@@ -196,7 +198,11 @@ def _clauses(pattern) -> tuple[frozenset[str], ...]:
     {[}). Read from the literals it consumes or looks ahead or behind for, outside optional
     parts, and from the alternatives of a branch. None (always tried) when the regex cannot be
     read or ignores case."""
-    regex = getattr(pattern, "compiled_re", None)
+    return tuple(c for c in _regex_clauses(getattr(pattern, "compiled_re", None)) if not c <= _GENERATED)
+
+
+def _regex_clauses(regex) -> tuple[frozenset[str], ...]:
+    """What every match of `regex` contains, as clauses (see `_clauses`); () if it cannot be read."""
     if regex is None or regex.flags & re.IGNORECASE:
         return ()
     try:
@@ -224,7 +230,58 @@ def _clauses(pattern) -> tuple[frozenset[str], ...]:
                     found += sorted(common, key=sorted) or [frozenset().union(*(b[0] for b in branches))]
         return found
 
-    return tuple(dict.fromkeys(c for c in walk(parsed) if not c <= _GENERATED))
+    return tuple(dict.fromkeys(walk(parsed)))
+
+
+# Block processors whose test is a search (or match) of one regex in the block, or whose test
+# always passes and whose run, when that regex is not found, puts the block back and returns
+# False: skipping them on a block without what the regex needs changes nothing.
+_REGEX_TESTED = {
+    blockprocessors.HashHeaderProcessor: "RE", blockprocessors.SetextHeaderProcessor: "RE",
+    blockprocessors.HRProcessor: "SEARCH_RE", blockprocessors.OListProcessor: "RE",
+    blockprocessors.UListProcessor: "RE", blockprocessors.BlockQuoteProcessor: "RE",
+    def_list.DefListProcessor: "RE",
+}
+_REGEX_RUN = {
+    blockprocessors.ReferenceProcessor: "RE", footnotes.FootnoteBlockProcessor: "RE", abbr.AbbrBlockprocessor: "RE",
+}
+
+
+def _block_clauses(processor) -> tuple[frozenset[str], ...]:
+    """What a block must contain for `processor` to take it (() if it may take any block)."""
+    for base, attribute in (*_REGEX_TESTED.items(), *_REGEX_RUN.items()):
+        if isinstance(processor, base):
+            same = type(processor).test is base.test and (base not in _REGEX_RUN or type(processor).run is base.run)
+            return _regex_clauses(getattr(processor, attribute, None)) if same else ()
+    return ()
+
+
+def _try_only_blocks_that_can_match(parser: BlockParser) -> None:
+    """Let `parser` try on each block only the block processors that can take it.
+
+    Python-Markdown tries its block processors (17 with extra) in order on every block until one
+    takes it, and a paragraph, the most common block, is tried by all of them: a third of
+    rendering the check's Markdown. Ten of them look for one regex (a `#` for a heading, a `>`
+    for a quote, a `[` and a `:` for a link reference...), so a block that lacks what the regex
+    needs is not offered to them. The HTML is the same, byte for byte (tests/test_markup.py).
+    This is BlockParser.parseBlocks with that test added."""
+    processors = [(processor, _block_clauses(processor)) for processor in parser.blockprocessors]
+
+    def parse_blocks(parent, blocks: list[str]) -> None:
+        while blocks:
+            block, chars = None, frozenset()
+            for processor, clauses in processors:
+                if clauses:
+                    if blocks[0] is not block:
+                        block = blocks[0]
+                        chars = frozenset(block)
+                    if not all(clause & chars for clause in clauses):
+                        continue
+                if processor.test(parent, blocks[0]):
+                    if processor.run(parent, blocks) is not False:
+                        break
+
+    parser.parseBlocks = parse_blocks
 
 
 def render(body: str, source: str, depth: int, images_dir: str = "images") -> Rendered:
