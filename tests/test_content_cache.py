@@ -8,7 +8,7 @@ import pickle
 
 import pytest
 
-from stem4all import contentcache, markup
+from stem4all import contentcache, markup, plugin
 
 
 @pytest.fixture
@@ -160,3 +160,15 @@ def test_checking_on_all_cores_finds_and_renders_what_checking_on_one_does(make_
     assert str(os.getpid()) not in pids.read_text().split()
     assert any("unknown field 'titel'" in p for p in serial[0])
     assert any("<a href=" in html for _, _, html in serial[1])
+
+
+def test_pelican_keeps_what_it_read_when_the_pages_are_written_or_the_check_stops_the_build(make_site):
+    site = make_site()
+    assert site.build() == 0
+    kept = list(site.root.glob(".cache/pelican/*/ArticlesGenerator-Readers"))
+    assert len(kept) == 1 and kept[0].stat().st_size > 0
+    kept[0].unlink()
+    site.write("stories/broken.md", "---\ntitle: Broken\n---\nNo champion, no consent.\n")
+    assert site.build() == 1
+    assert kept[0].is_file() and kept[0].stat().st_size > 0
+    assert not plugin._later

@@ -43,6 +43,7 @@ TRICKY = [
     "    code block\n    # not heading\n\n```python\n# fenced\n> not quote\n```",
     "| a | b |\n|:--|--:|\n| 1 | 2 |\n\nNot | a table",
     "<div>\n# html block\n</div>\n\nAfter the block: 1. not a list",
+    "No tags at all, only entities &amp; &copy; &#8212; &#x41; &nbsp; and & alone; AT&T, R&D.",
 ]
 
 

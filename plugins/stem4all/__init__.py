@@ -9,6 +9,8 @@ from .plugin import (
     apply_embargo,
     prepare_settings,
     read_in_name_order,
+    save_reader_cache_later,
+    save_reader_caches,
     setup_templates,
 )
 
@@ -20,4 +22,6 @@ def register():
     signals.get_generators.connect(add_generators)
     signals.generator_init.connect(setup_templates)
     signals.generator_init.connect(read_in_name_order)
+    signals.generator_init.connect(save_reader_cache_later)
+    signals.finalized.connect(save_reader_caches)
     signals.get_writer.connect(add_writer)

@@ -13,7 +13,7 @@ from pelican.contents import Content
 from pelican.settings import read_settings
 from pelican.utils import memoized
 
-from . import ahead, contentcache, schedule, search, uptodate, validation, writing
+from . import ahead, contentcache, plugin, schedule, search, uptodate, validation, writing
 from .settings import apply_defaults
 from .validation import Problem, check
 
@@ -145,6 +145,7 @@ def _run_pelican(settings: dict, staging: str, running: validation.RunningCheck,
         counter.records.append(logging.makeLogRecord({"msg": str(exc), "levelno": logging.ERROR}))
     finally:
         ahead.stop_all()
+        plugin.save_reader_caches()  # if Pelican stopped before its end
         writing.after_story_pages = None
         signals.all_generators_finalized.disconnect(checked)
         logging.getLogger().removeHandler(counter)

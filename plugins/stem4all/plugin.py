@@ -41,6 +41,25 @@ def read_in_name_order(generator):
     generator.get_files = lambda *args, **kwargs: sorted(get_files(*args, **kwargs))
 
 
+_later: list = []  # the reader caches to save once the pages are written
+
+
+def save_reader_cache_later(generator):
+    """Pelican saves the articles' reader cache (every story it read, pickled) at the end of
+    their context, a moment when one core works and the other waits for it; saved once the
+    pages are written instead (Pelican's `finalized`, or the build's end if it stops first),
+    it is written while Pagefind indexes the site."""
+    readers = getattr(generator, "readers", None)
+    if not isinstance(generator, ArticlesGenerator) or readers is None:
+        return
+    readers.save_cache = functools.partial(_later.append, readers.save_cache)
+
+
+def save_reader_caches(*args) -> None:
+    while _later:
+        _later.pop(0)()
+
+
 def add_reader(readers):
     readers.reader_classes["md"] = StoryReader
 

@@ -22,7 +22,6 @@ import re
 import sys
 import tempfile
 from datetime import datetime, time, timedelta
-from importlib import metadata
 
 from .settings import PROJECT_ROOT, now
 from .validation import Problem
@@ -177,8 +176,16 @@ def _hash_file(sha, path: str, label: str, contents: bool) -> None:
         sha.update(f"{stat.st_size} {stat.st_mtime_ns}".encode())
 
 
-def _packages() -> list[tuple[str, str]]:
-    return sorted((d.metadata.get("Name") or "", d.version) for d in metadata.distributions())
+def _packages() -> list[str]:
+    """The installed distributions, by the names of their metadata folders (name and version,
+    e.g. `Pelican-4.12.0.dist-info`): reading each one's metadata took 20 ms at every build."""
+    found = set()
+    for folder in sys.path:
+        try:
+            found.update(name for name in os.listdir(folder or ".") if name.endswith((".dist-info", ".egg-info")))
+        except OSError:
+            continue
+    return sorted(found)
 
 
 _ADDRESS = re.compile(r" at 0x[0-9a-f]+")
