@@ -55,6 +55,9 @@ class Ahead:
         if not hasattr(os, "fork"):
             return
         read, write = os.pipe()
+        # The check's thread may still be handing over the last profiles: the forked process
+        # only works out the related stories and compiles templates, touching nothing that
+        # thread holds, and leaves with os._exit.
         try:
             pid = os.fork()
         except OSError:
