@@ -193,7 +193,7 @@ class _Checkpoint:
         problems, _ = self.running.outcome()
         report(problems)
         self.reported = True
-        if any(p.level == "error" for p in problems):
+        if not self.running.passed():
             raise validation.CheckFailed()
         self.held.stop(show=True)
 

@@ -61,9 +61,8 @@ def card_renderer(env, cards: dict):
         if key not in cards:
             drawn = key[:2] + (CARD_LEVEL,) + key[3:]
             if drawn not in cards:
-                values = {**context.parent, "story": story, "lang": lang, "page_lang": lang,
-                          "card_heading": CARD_LEVEL}
-                cards[drawn] = Markup(env.get_template(CARD_TEMPLATE).render(values))
+                cards[drawn] = _draw(env, CARD_TEMPLATE, context, story=story, lang=lang, page_lang=lang,
+                                     card_heading=CARD_LEVEL)
             cards[key] = Markup(_at_level(cards[drawn], heading))
         return cards[key]
 
@@ -80,11 +79,16 @@ def champion_card_renderer(env, cards: dict):
     def champion_card(context, champion, lang, heading=3):
         key = ("champion", id(champion), lang, heading, context.get("SITEURL"))
         if key not in cards:
-            values = {**context.parent, "champion": champion, "lang": lang, "card_heading": heading}
-            cards[key] = Markup(env.get_template(CHAMPION_CARD_TEMPLATE).render(values))
+            cards[key] = _draw(env, CHAMPION_CARD_TEMPLATE, context, champion=champion, lang=lang,
+                               card_heading=heading)
         return cards[key]
 
     return champion_card
+
+
+def _draw(env, template: str, context, **values) -> Markup:
+    """A card: `template` rendered with the page's context and `values`, what the card's key names."""
+    return Markup(env.get_template(template).render({**context.parent, **values}))
 
 
 CHAMPION_CARD_TEMPLATE = "partials/champion_card.html"

@@ -178,6 +178,8 @@ def theme_templates(theme: str) -> list[list[str]]:
 class ProfilesGenerator(Generator):
     """Reads content/champions and content/pillars as Pelican pages and links stories to them."""
 
+    work_ahead: Ahead | None = None  # set by generate_context when there is work to do ahead
+
     def generate_context(self):
         # The related stories and the templates, worked out meanwhile on a core that would wait.
         work = Ahead(self.env, theme_templates(self.theme), self.context["articles"], related_stories) \
@@ -273,8 +275,9 @@ class ProfilesGenerator(Generator):
         """Runs after Pelican's generators, whose pages the writer holds until the listings join them."""
         keep_urls(item for key in URL_HOLDERS for item in self.context.get(key, ()))
         redirects.write(self, writer)
+
         def ask_for_listings():
-            if getattr(self, "work_ahead", None):
+            if self.work_ahead:
                 self.work_ahead.templates()  # the listings' templates, compiled ahead
             listings.write_all(self, writer)
 

@@ -168,8 +168,8 @@ class SiteWriter(FeedWriter):
 
     def _write_shared(self, jobs: list[tuple], alone: bool = False, keep_cards: bool = False) -> None:
         """Write `jobs` on every core (or in this process if `alone` or there are few); with
-        `keep_cards`, this process takes over the story cards the others drew (listings.py), for
-        the pages it writes next."""
+        `keep_cards`, this process takes over the story and champion cards the others drew
+        (listings.py), for the pages it writes next."""
         count = 1 if alone else processes(self.settings, len(jobs))
         logger.info("[stem4all] %d pages written by %d process%s", len(jobs), count, "" if count == 1 else "es")
         if count == 1:
@@ -217,7 +217,7 @@ class SiteWriter(FeedWriter):
 
     def _child(self, share, pipe: int, cards: dict | None) -> None:
         """Write this share of the pages, tell the parent what went wrong (and, given the `cards`
-        kept so far, the story cards it drew), and leave: never return into the build."""
+        kept so far, the cards it drew), and leave: never return into the build."""
         errors = _Errors()
         logging.getLogger().addHandler(errors)
         report = []
