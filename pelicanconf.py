@@ -71,8 +71,10 @@ PLUGINS = ["stem4all"]
 MARKDOWN = {"extensions": [], "output_format": "html5"}
 # Autoescape: titles, names and every front-matter value are untrusted text.
 # Pelican makes new template environments for every build, so none has to look for edited templates.
+# The theme has about forty templates, all kept: a plain dict, instead of Jinja's least-recently-used
+# cache, which locks and reorders a queue each time a page includes a partial.
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "extensions": [], "autoescape": True,
-                     "auto_reload": False}
+                     "auto_reload": False, "cache_size": -1}
 
 # -- Caches ---------------------------------------------------------------------
 CACHE_PATH = ".cache/pelican"

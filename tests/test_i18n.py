@@ -48,3 +48,20 @@ def test_pages_use_the_reader_s_language_for_interface_and_dates(built_site):
     skip = {lang: catalog(lang).get("Skip to content").string for lang in LANGUAGES}
     assert skip["ru"] in ru and skip["ky"] in ky and "Skip to content" in en
     assert "октября 2025" in built_site.page("ru/stories/robots/index.html")
+
+
+def test_a_date_in_each_language_is_babel_s():
+    """date_in remembers each day's text; it must be what Babel writes for that day, time ignored."""
+    from datetime import date, datetime, timedelta
+
+    from babel.dates import format_date
+
+    from stem4all.i18n import cldr, date_in
+
+    for lang in ("en", "ru", "ky"):
+        for offset in range(0, 400, 7):
+            day = date(2025, 1, 1) + timedelta(days=offset)
+            moment = datetime(day.year, day.month, day.day, 23, 59)
+            for fmt in ("long", "medium"):
+                expected = format_date(day, format=fmt, locale=cldr(lang))
+                assert date_in(moment, lang, fmt) == date_in(day, lang, fmt) == expected

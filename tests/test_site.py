@@ -335,3 +335,32 @@ def test_footer_and_navigation_are_the_same_on_every_page_of_a_language(make_sit
         assert f'href="/{prefix}pillars/communications/"' in footer
         assert f'href="/{prefix}pillars/research/"' in footer
         assert f'href="/{prefix}champions/"' in navs.pop()
+
+
+def test_templates_read_the_environment_s_globals_directly():
+    """Our environment gives a template without globals of its own the environment's globals dict
+    (Jinja would chain an empty map in front of it), and keeps every template in a plain dict."""
+    from collections import ChainMap
+    from types import SimpleNamespace
+
+    import jinja2
+
+    from stem4all import plugin
+    from stem4all.settings import DEFAULTS
+
+    from pathlib import Path
+
+    from pelican.settings import read_settings
+
+    conf = read_settings(str(Path(__file__).resolve().parent.parent / "pelicanconf.py"))
+    env = jinja2.Environment(loader=jinja2.DictLoader({"page.html": "{{ _x }} {{ story_card is defined }}"}),
+                             **conf["JINJA_ENVIRONMENT"])
+    plugin.setup_templates(SimpleNamespace(context={}, settings=dict(DEFAULTS), env=env))
+    env.globals["_x"] = "set later"
+    template = env.get_template("page.html")
+    assert template.globals is env.globals
+    assert template.render() == "set later True"
+    own = env.from_string("{{ y }}", globals={"y": "own"})
+    assert isinstance(own.globals, ChainMap) and own.render() == "own"
+    assert "y" not in env.globals
+    assert type(env.cache) is dict

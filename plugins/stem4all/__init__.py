@@ -12,6 +12,7 @@ from .plugin import (
     save_reader_cache_later,
     save_reader_caches,
     setup_templates,
+    stamp_from_digests,
 )
 
 
@@ -23,5 +24,8 @@ def register():
     signals.generator_init.connect(setup_templates)
     signals.generator_init.connect(read_in_name_order)
     signals.generator_init.connect(save_reader_cache_later)
+    signals.generator_init.connect(stamp_from_digests)  # the readers' cache
+    signals.article_generator_preread.connect(stamp_from_digests)  # the generators' own, set up after generator_init
+    signals.page_generator_preread.connect(stamp_from_digests)
     signals.finalized.connect(save_reader_caches)
     signals.get_writer.connect(add_writer)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+from datetime import date, datetime
 from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
@@ -105,7 +106,19 @@ def install(env) -> None:
     env.install_gettext_callables(*_callables(), newstyle=True)
     env.globals["_"] = env.globals["gettext"] = _remembered(env.globals["gettext"])
     env.filters["language_name"] = language_name
-    env.filters["date_in"] = lambda value, lang, fmt="long": format_date(value, format=fmt, locale=cldr(lang))
+    env.filters["date_in"] = date_in
+
+
+def date_in(value: date, lang: str, fmt: str = "long") -> str:
+    """A date as `lang` writes it ("8 марта 2025 г."); Babel's format_date, which reads only the
+    day of a datetime, worked out once per day, language and format: every listing card and story
+    page shows a date, and many stories share one."""
+    return _day_in(value.date() if isinstance(value, datetime) else value, lang, fmt)
+
+
+@lru_cache(maxsize=None)
+def _day_in(day: date, lang: str, fmt: str) -> str:
+    return format_date(day, format=fmt, locale=cldr(lang))
 
 
 def _remembered(newstyle_gettext):

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import functools
+from collections import ChainMap
 
 from pelican.contents import Article
 from pelican.generators import ArticlesGenerator
 from pelican.urlwrappers import Tag
 
-from . import feeds, i18n, listings, seo
+from . import contentcache, feeds, i18n, listings, seo
 from .i18n import localise
 from .picture import picture
 from .profiles import ProfilesGenerator
@@ -39,6 +40,14 @@ def read_in_name_order(generator):
         return  # the static files' generator combines these sets with others
     get_files = generator.get_files
     generator.get_files = lambda *args, **kwargs: sorted(get_files(*args, **kwargs))
+
+
+def stamp_from_digests(generator):
+    """Pelican's content caches, of the generator and of its readers, stamp each file with the
+    SHA-256 the build already has instead of reading and hashing it again (contentcache.py)."""
+    for cacher in (getattr(generator, "readers", None), generator):
+        if cacher is not None:
+            contentcache.stamp_with_known_digests(cacher, generator.settings)
 
 
 _later: list = []  # the reader caches to save once the pages are written
@@ -104,6 +113,7 @@ def setup_templates(generator):
         return
     generator.context[SHARED_ENV] = generator.env
     settings, env = generator.settings, generator.env
+    env.make_globals = functools.partial(_globals_of, env)
     i18n.install(env)
     env.filters["in_lang"] = localise
     env.filters["initials"] = lambda name: "".join(w[0] for w in str(name).split()[:2]).upper()
@@ -115,6 +125,21 @@ def setup_templates(generator):
     env.globals["story_card"] = listings.card_renderer(env, generator.context.setdefault(listings.CARDS, {}))
     env.globals["champion_card"] = listings.champion_card_renderer(env, generator.context[listings.CARDS])
     env.globals["once_per_language"] = listings.partial_renderer(env, generator.context)
+
+
+def _globals_of(env, template_globals):
+    """Environment.make_globals for our environment: a template without globals of its own (none
+    of ours has any) reads the environment's globals dict itself.
+
+    Jinja gives every template a ChainMap of its own globals and the environment's, and each time
+    a page or a partial is rendered it lists that ChainMap's keys twice (to copy them into the new
+    context and to note which names are globals), which walks both maps and builds a dict: about
+    a tenth of a second per thousand stories. A plain dict lists them at once, as in Jinja 2. The
+    one difference: a change made through one template's `globals` would reach every template;
+    neither Pelican nor this plugin changes a template's globals."""
+    if template_globals:
+        return ChainMap(template_globals, env.globals)
+    return env.globals
 
 
 def url_in(settings, item, lang):

@@ -65,8 +65,10 @@ class StoryReader(BaseReader):
         with open(source_path, "rb") as f:
             raw = f.read()
         text = raw.decode("utf-8")
+        sha = contentcache.digest(raw)
+        contentcache.note_digest(source_path, sha)  # Pelican's reader cache stamps what it stores with it
         if "\r" not in text:
-            checked = contentcache.recall(source_path, contentcache.digest(raw), self.settings)
+            checked = contentcache.recall(source_path, sha, self.settings)
             if checked:
                 return checked.doc, checked.rendered
         # The check reads bytes; a file opened as text has its line endings made "\n", as here.

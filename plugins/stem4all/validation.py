@@ -98,6 +98,7 @@ class Checker:
         # Messages name other files as seen from `root`, so the kept results are keyed by it too.
         self.store = contentcache.Store(settings, context=os.path.relpath(self.content, self.root))
         self.photos: dict[str, str | None] = {}
+        self.read_files: set[str] = set()  # content files read by begin(), relative to content/
 
     def display(self, rel: str) -> str:
         return os.path.relpath(os.path.join(self.content, rel), self.root).replace(os.sep, "/")
@@ -120,6 +121,7 @@ class Checker:
                     rel = os.path.relpath(os.path.join(dirpath, name), self.content).replace(os.sep, "/")
                     files.append(self.open(rel, name, schema))
         files = [f for f in files if f]
+        self.read_files = {f.rel for f in files}
         return files, examine_all(self, [f for f in files if f.checked is None])
 
     def finish(self, files: list[Source], results: Generator[Checked, None, None]) -> list[Problem]:
@@ -163,6 +165,7 @@ class Checker:
             self.report(rel, 1, f"the file cannot be read ({exc.strerror}) — check its permissions")
             return None
         sha = contentcache.digest(raw)
+        contentcache.note_digest(os.path.join(self.content, rel), sha)
         return Source(rel, schema.folder, slug, lang, sha, raw, self.store.get(rel, sha))
 
     def read(self, f: Source) -> None:
@@ -332,7 +335,8 @@ class Checker:
                         "use the video field", level="warning")
 
         for target in rendered.links:
-            if not os.path.isfile(os.path.join(self.content, target)):
+            # Most links name a story or a profile, read moments ago; anything else is looked for.
+            if target not in self.read_files and not os.path.isfile(os.path.join(self.content, target)):
                 self.report(e.rel, line_of(target), f"the link points to content/{target}, which does not exist "
                             "— check the file name; links are relative to this file, e.g. ../champions/x.md")
         for target in rendered.images:
