@@ -364,3 +364,18 @@ def test_templates_read_the_environment_s_globals_directly():
     assert isinstance(own.globals, ChainMap) and own.render() == "own"
     assert "y" not in env.globals
     assert type(env.cache) is dict
+
+
+def test_the_reader_gives_stories_with_a_tag_one_tag_object():
+    """Pelican slugifies a tag the first time it hashes it; one Tag per name spares that per story."""
+    from pelican.urlwrappers import Category, Tag
+
+    from stem4all.reader import StoryReader
+    from stem4all.settings import DEFAULTS
+
+    reader = StoryReader(dict(DEFAULTS, SLUGIFY_SOURCE="title", SLUG_REGEX_SUBSTITUTIONS=[]))
+    first, second = reader.convert("tags", ["Robotics", "Girls in STEM"]), reader.convert("tags", "Robotics")
+    assert first[0] is second[0] and isinstance(first[0], Tag) and str(first[0]) == "Robotics"
+    assert first[1] is not first[0] and str(first[1]) == "Girls in STEM"
+    assert reader._tag("stories", Category) is reader._tag("stories", Category)
+    assert not isinstance(reader._tag("stories", Category), Tag) and reader._tag("stories") is not reader._tag("stories", Category)

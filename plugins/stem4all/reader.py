@@ -24,6 +24,10 @@ class StoryReader(BaseReader):
     enabled = True
     file_extensions = ["md"]
 
+    def __init__(self, settings):
+        super().__init__(settings)
+        self._tags: dict[tuple[type, str], Tag | Category] = {}
+
     def read(self, source_path):
         content_root = os.path.abspath(self.settings["PATH"])
         rel = os.path.relpath(source_path, content_root).replace(os.sep, "/")
@@ -57,8 +61,15 @@ class StoryReader(BaseReader):
             out.pop("pillars", None)
             out["template"] = "story"
             # Pelican files every article under a category; ours are pillars, so one fixed name.
-            out["category"] = Category("stories", self.settings)
+            out["category"] = self._tag("stories", Category)
         return rendered.html, out
+
+    def _tag(self, name: str, kind: type = Tag):
+        """One Tag (or Category) per name for all the files this reader reads: Pelican works out a
+        tag's slug the first time it files a story under it, which took a story's every tag."""
+        if (kind, name) not in self._tags:
+            self._tags[kind, name] = kind(name, self.settings)
+        return self._tags[kind, name]
 
     def parse_and_render(self, source_path, rel, lang):
         """The file's front matter and HTML: the content check's, when it has just read these bytes."""
@@ -89,7 +100,7 @@ class StoryReader(BaseReader):
             # Plain text in the front matter; templates treat summary as HTML, as Pelican does.
             return html.escape(str(value)) if key == "summary" else str(value)
         if key == "tags":
-            return [Tag(str(t), self.settings) for t in fields.as_list(value)]
+            return [self._tag(str(t)) for t in fields.as_list(value)]
         if key == "status":
             return "draft" if value == "draft" else "published"
         if key in ("co_chairs", "aliases"):
