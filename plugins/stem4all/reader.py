@@ -65,8 +65,9 @@ class StoryReader(BaseReader):
         return rendered.html, out
 
     def _tag(self, name: str, kind: type = Tag):
-        """One Tag (or Category) per name for all the files this reader reads: Pelican works out a
-        tag's slug the first time it files a story under it, which took a story's every tag."""
+        """One Tag (or Category) per name for all the files this reader reads. Pelican works out a
+        Tag's slug the first time the Tag is hashed; with Tags of their own, every tag of every
+        story was slugified."""
         if (kind, name) not in self._tags:
             self._tags[kind, name] = kind(name, self.settings)
         return self._tags[kind, name]
