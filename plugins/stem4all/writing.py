@@ -27,8 +27,9 @@ from .settings import lang_prefix
 
 logger = logging.getLogger(__name__)
 
-# Below this many pages a fork costs more than it saves.
-PARALLEL_FROM = 200
+# Pages per process below which a fork costs more than it saves. At 100 stories (about 110 story
+# pages, written before Pagefind starts) two processes made the cold build 0.86 s instead of 0.89 s.
+PARALLEL_FROM = 50
 # Pages a process takes at a time.
 BATCH = 8
 # Seconds a process waits for its turn to take pages (each turn takes microseconds).
