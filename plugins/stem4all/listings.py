@@ -9,6 +9,7 @@ from .i18n import localise
 from .settings import lang_prefix
 
 CARD_TEMPLATE = "partials/story_card.html"
+CHAMPION_CARD_TEMPLATE = "partials/champion_card.html"
 CARDS = "stem4all_story_cards"  # the build context's key of the story and champion cards drawn so far
 PARTIALS = "stem4all_partials"  # and of the header's and footer's parts that each language shares
 
@@ -91,7 +92,6 @@ def _draw(env, template: str, context, **values) -> Markup:
     return Markup(env.get_template(template).render({**context.parent, **values}))
 
 
-CHAMPION_CARD_TEMPLATE = "partials/champion_card.html"
 CARD_LEVEL = 3  # the level a card is drawn at; story_card.html's title element is <h{{ card_heading }}>
 CARD_TITLE = ' class="s4a-story-card__title"'
 
